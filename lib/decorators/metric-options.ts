@@ -1,0 +1,105 @@
+import { register as globalRegistry, type Registry } from 'prom-client';
+import { DecoratorMisuseError } from '../errors.js';
+import type { CallSite, MetricDescription } from '../core/probe.js';
+import { declareFamily, type FamilyRequest } from '../metrics/declare.js';
+import type { FamilyKind, LabelValues, MetricFamily } from '../metrics/family.js';
+import { labelNameProblem, metricNameProblem, suggestMetricName } from '../metrics/validation.js';
+
+/** Options every decorator takes. */
+export interface MetricOptions {
+  /**
+   * Write to this metric instead of the shared default one. A named metric carries only the
+   * labels given in `labels`. Counter names get `_total` appended when they lack it.
+   */
+  name?: string;
+  /** Help text of a named metric. Default: a sentence naming the decorator. */
+  help?: string;
+  /** Static labels of a named metric, e.g. `{ endpoint: '/treecounter' }`. */
+  labels?: Record<string, string | number>;
+  /** The prom-client Registry to write to. Default: prom-client's global `register`. */
+  registry?: Registry;
+}
+
+/** The metric a decorator writes when it has no `name`. */
+export interface DefaultMetric {
+  kind: FamilyKind;
+  name: string;
+  help: string;
+  /** Label names beyond `class` and `method`, which every default metric has. */
+  outcomeLabels: readonly string[];
+  /** Help text when the user names the metric but gives no help. */
+  namedHelp: string;
+}
+
+/** A declared metric and the labels every series of this site starts from. */
+export interface SiteMetric<F> {
+  family: F;
+  /** `{ class, method }` on a default metric, the static labels on a named one. */
+  baseLabels: LabelValues;
+  named: boolean;
+  description: MetricDescription;
+}
+
+/**
+ * Validates a decorator's metric options, then gets or creates its metric: the shared
+ * default metric labelled by class and method, or the named one with its static labels.
+ */
+export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }>>(
+  site: CallSite,
+  options: MetricOptions | undefined,
+  defaults: DefaultMetric,
+  extra: Pick<FamilyRequest, 'buckets' | 'summary'> = {},
+): SiteMetric<F> {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new DecoratorMisuseError(site.decorator, site.place, `options must be an object, got ${String(options)}`, `Pass { name: '...' } or nothing`);
+  }
+  const { name, help, labels, registry = globalRegistry } = options ?? {};
+  const named = name !== undefined;
+  let metricName = defaults.name;
+  let labelNames: string[];
+  let baseLabels: LabelValues;
+  if (named) {
+    metricName = defaults.kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
+    const problem = metricNameProblem(name);
+    if (problem !== undefined) throw new DecoratorMisuseError(site.decorator, site.place, problem, `Pass { name: "${suggestMetricName(name)}" }`);
+    baseLabels = staticLabels(site, labels);
+    labelNames = Object.keys(baseLabels);
+  } else {
+    if (labels !== undefined && Object.keys(labels).length > 0) {
+      throw new DecoratorMisuseError(
+        site.decorator,
+        site.place,
+        `static labels need a named metric (the default "${defaults.name}" has fixed labels class, method${defaults.outcomeLabels.map((label) => `, ${label}`).join('')})`,
+        `Give the metric a name: { name: "my_metric", labels: ${JSON.stringify(labels)} }`,
+      );
+    }
+    baseLabels = { class: site.className, method: site.methodName };
+    labelNames = ['class', 'method', ...defaults.outcomeLabels];
+  }
+  const metricHelp = named ? (help ?? defaults.namedHelp) : defaults.help;
+  const family = declareFamily({
+    registry,
+    kind: defaults.kind,
+    name: metricName,
+    help: metricHelp,
+    labelNames,
+    decorator: site.decorator,
+    place: site.place,
+    ...extra,
+  }) as unknown as F;
+  const type = defaults.kind === 'timestamp' ? 'gauge' : defaults.kind;
+  return { family, baseLabels, named, description: { name: metricName, type, labelNames, help: metricHelp } };
+}
+
+function staticLabels(site: CallSite, labels: Record<string, string | number> | undefined): LabelValues {
+  const values: LabelValues = {};
+  for (const [labelName, value] of Object.entries(labels ?? {})) {
+    const problem = labelNameProblem(labelName);
+    if (problem !== undefined) throw new DecoratorMisuseError(site.decorator, site.place, problem, 'Rename the label in the labels option');
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new DecoratorMisuseError(site.decorator, site.place, `label "${labelName}" has a ${typeof value} value`, 'Give static labels string or number values');
+    }
+    values[labelName] = String(value);
+  }
+  return values;
+}

@@ -1,0 +1,74 @@
+/**
+ * Every reflect-metadata call of the library lives here. Specs are stored on the class
+ * constructor and always copied before they are extended (read own, copy, define), so a
+ * subclass never writes into its parent's list.
+ */
+import 'reflect-metadata';
+import type { MetricDescription } from './core/probe.js';
+
+const INSTRUMENTED_KEY = 'prom-decorators:instrumented';
+
+/** One metric a decorator writes for a method. */
+export interface InstrumentedMetric extends MetricDescription {
+  decorator: string;
+}
+
+export interface InstrumentedMethod {
+  name: string;
+  static: boolean;
+  metrics: InstrumentedMetric[];
+}
+
+export interface InstrumentedClass {
+  className: string;
+  /** The class constructor itself. */
+  target: abstract new (...args: never[]) => unknown;
+  methods: InstrumentedMethod[];
+}
+
+/** Classes in the order they were first instrumented; metadata cannot be enumerated. */
+const instrumentedClasses = new Set<object>();
+
+/** Records that a decorator on `methodName` of `constructor` writes `metric`. */
+export function recordInstrumented(constructor: object, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
+  const own: InstrumentedMethod[] = Reflect.getOwnMetadata(INSTRUMENTED_KEY, constructor) ?? [];
+  const methods = own.map((method) => ({ ...method, metrics: [...method.metrics] }));
+  let method = methods.find((candidate) => candidate.name === methodName && candidate.static === isStatic);
+  if (method === undefined) {
+    method = { name: methodName, static: isStatic, metrics: [] };
+    methods.push(method);
+  }
+  method.metrics.push({ ...metric, labelNames: [...metric.labelNames] });
+  Reflect.defineMetadata(INSTRUMENTED_KEY, methods, constructor);
+  instrumentedClasses.add(constructor);
+}
+
+/** The methods of one class that its own decorators instrument (never its parent's). */
+export function instrumentedMethodsOf(constructor: object): InstrumentedMethod[] {
+  const own: InstrumentedMethod[] = Reflect.getOwnMetadata(INSTRUMENTED_KEY, constructor) ?? [];
+  return own.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames] })) }));
+}
+
+/**
+ * Every instrumented class and method with the metrics it writes (decorator, metric name,
+ * type, label names, help): what dashboards and alert rules are generated from.
+ */
+export function listInstrumented(): InstrumentedClass[] {
+  return [...instrumentedClasses].map((constructor) => ({
+    className: (constructor as { name: string }).name,
+    target: constructor as InstrumentedClass['target'],
+    methods: instrumentedMethodsOf(constructor),
+  }));
+}
+
+export function getOwnMetadataKeys(target: object): unknown[] {
+  return Reflect.getOwnMetadataKeys(target);
+}
+
+export function getOwnMetadata(key: unknown, target: object): unknown {
+  return Reflect.getOwnMetadata(key, target);
+}
+
+export function defineMetadata(key: unknown, value: unknown, target: object): void {
+  Reflect.defineMetadata(key, value, target);
+}

@@ -1,0 +1,24 @@
+import { MetricFamily, type FamilyKind, type LabelValues, type PublishedValue } from './family.js';
+
+/** A counter series: probes add to `value`. */
+export interface CounterSeries {
+  readonly labels: LabelValues;
+  value: number;
+}
+
+export class CounterFamily extends MetricFamily<CounterSeries> {
+  readonly kind: FamilyKind = 'counter';
+  readonly type = 'counter';
+
+  protected createSeries(labels: LabelValues): CounterSeries {
+    return { labels, value: 0 };
+  }
+
+  protected publish(series: CounterSeries, into: PublishedValue[]): void {
+    into.push({ labels: series.labels, value: series.value });
+  }
+
+  protected zero(series: CounterSeries): void {
+    series.value = 0;
+  }
+}

@@ -1,0 +1,140 @@
+import type { Registry } from 'prom-client';
+import { warnOnce } from '../log.js';
+
+/** What kind of numbers a family keeps; two declarations of one name must agree on it. */
+export type FamilyKind = 'counter' | 'gauge' | 'timestamp' | 'histogram' | 'summary';
+
+export type LabelValues = Record<string, string>;
+
+/** One sample as prom-client's registry reads it from `get()`. */
+export interface PublishedValue {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
+/** The shape prom-client's Registry, cluster aggregator and Pushgateway read from a metric. */
+export interface PublishedMetric {
+  name: string;
+  help: string;
+  type: string;
+  values: PublishedValue[];
+  aggregator: string;
+}
+
+/** Marks our families inside a prom-client registry, so a second declaration finds the first. */
+export const FAMILY_MARKER = Symbol.for('prom-decorators.family');
+
+/** The value every computed label takes once a family has reached its series cap. */
+export const OVERFLOW_LABEL_VALUE = '__overflow__';
+
+/** Default cap on the series one metric may hold. */
+export const DEFAULT_MAX_SERIES = 1000;
+
+export interface FamilyOptions {
+  name: string;
+  help: string;
+  labelNames: readonly string[];
+  /** Where the metric was first declared ("@Counted on TreeService.countTrees"), for conflict messages. */
+  declaredAt: string;
+  maxSeries?: number;
+  aggregator?: string;
+}
+
+/**
+ * A metric whose series are plain numbers updated by the probes, published to prom-client
+ * only when the registry is collected. It registers itself in a prom-client Registry as
+ * a metric object (name, help, type, get, reset), so `register.metrics()`,
+ * `getSingleMetricAsString()`, `getMetricsAsJSON()` and the cluster aggregator read it
+ * like any prom-client metric.
+ */
+export abstract class MetricFamily<S extends { labels: LabelValues }> {
+  readonly [FAMILY_MARKER] = true;
+  abstract readonly kind: FamilyKind;
+  abstract readonly type: string;
+  name: string;
+  readonly help: string;
+  readonly labelNames: readonly string[];
+  readonly declaredAt: string;
+  readonly maxSeries: number;
+  readonly aggregator: string;
+  private readonly seriesByKey = new Map<string, S>();
+
+  constructor(options: FamilyOptions) {
+    this.name = options.name;
+    this.help = options.help;
+    this.labelNames = options.labelNames;
+    this.declaredAt = options.declaredAt;
+    this.maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
+    this.aggregator = options.aggregator ?? 'sum';
+  }
+
+  /**
+   * The series for these label values, created at zero on first use. Series resolved when
+   * a class is defined pass no `computedLabelNames` and are never capped. Series chosen at
+   * run time name their computed labels: past `maxSeries`, a new combination is recorded
+   * under one series whose computed labels are all `__overflow__`, so memory stays bounded.
+   */
+  seriesFor(labels: LabelValues, computedLabelNames?: readonly string[]): S {
+    const key = this.keyOf(labels);
+    const existing = this.seriesByKey.get(key);
+    if (existing !== undefined) return existing;
+    if (computedLabelNames !== undefined && computedLabelNames.length > 0 && this.seriesByKey.size >= this.maxSeries) {
+      warnOnce(
+        `overflow:${this.name}`,
+        `metric "${this.name}" reached its cap of ${this.maxSeries} series; new label combinations are recorded with ${OVERFLOW_LABEL_VALUE} (raise it with the maxSeries option, or compute labels with fewer distinct values)`,
+      );
+      const overflowLabels = { ...labels };
+      for (const name of computedLabelNames) overflowLabels[name] = OVERFLOW_LABEL_VALUE;
+      const overflowKey = this.keyOf(overflowLabels);
+      const overflow = this.seriesByKey.get(overflowKey);
+      if (overflow !== undefined) return overflow;
+      return this.add(overflowKey, overflowLabels);
+    }
+    return this.add(key, labels);
+  }
+
+  /** How many series the family holds. */
+  get size(): number {
+    return this.seriesByKey.size;
+  }
+
+  /** Called by prom-client's registry on every collection. */
+  get(): PublishedMetric | Promise<PublishedMetric> {
+    return this.publishAll();
+  }
+
+  /** Every series' samples, as prom-client's `get()` returns them. */
+  protected publishAll(): PublishedMetric {
+    const values: PublishedValue[] = [];
+    for (const series of this.seriesByKey.values()) this.publish(series, values);
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  /** `registry.resetMetrics()`: every series back to zero; the series themselves stay. */
+  reset(): void {
+    for (const series of this.seriesByKey.values()) this.zero(series);
+  }
+
+  protected abstract createSeries(labels: LabelValues): S;
+  protected abstract publish(series: S, into: PublishedValue[]): void;
+  protected abstract zero(series: S): void;
+
+  private add(key: string, labels: LabelValues): S {
+    const series = this.createSeries({ ...labels });
+    this.seriesByKey.set(key, series);
+    return series;
+  }
+
+  private keyOf(labels: LabelValues): string {
+    let key = '';
+    for (const name of this.labelNames) key += `${labels[name]}\u0000`;
+    return key;
+  }
+}
+
+/** Reads our family back out of a registry, or undefined when the name is free or foreign. */
+export function familyIn(registry: Registry, name: string): MetricFamily<{ labels: LabelValues }> | undefined {
+  const metric = registry.getSingleMetric(name) as unknown as Record<symbol, unknown> | undefined;
+  return metric !== undefined && metric[FAMILY_MARKER] === true ? (metric as unknown as MetricFamily<{ labels: LabelValues }>) : undefined;
+}

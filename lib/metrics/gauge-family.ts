@@ -1,0 +1,59 @@
+import { performance } from 'node:perf_hooks';
+import { MetricFamily, type FamilyKind, type FamilyOptions, type LabelValues, type PublishedValue } from './family.js';
+
+/** A gauge series: probes add to or set `value`. */
+export interface GaugeSeries {
+  readonly labels: LabelValues;
+  value: number;
+}
+
+export class GaugeFamily extends MetricFamily<GaugeSeries> {
+  readonly kind: FamilyKind = 'gauge';
+  readonly type = 'gauge';
+
+  protected createSeries(labels: LabelValues): GaugeSeries {
+    return { labels, value: 0 };
+  }
+
+  protected publish(series: GaugeSeries, into: PublishedValue[]): void {
+    into.push({ labels: series.labels, value: series.value });
+  }
+
+  protected zero(series: GaugeSeries): void {
+    series.value = 0;
+  }
+}
+
+/**
+ * A gauge of Unix timestamps in seconds. Probes store the monotonic `performance.now()`
+ * they already read for timing (0 = never), so recording costs no extra clock read; the
+ * wall-clock offset is taken at collect time, so clock drift never accumulates between
+ * scrapes. Aggregated across cluster workers by max: the latest call wins.
+ */
+export class TimestampFamily extends MetricFamily<GaugeSeries> {
+  readonly kind: FamilyKind = 'timestamp';
+  readonly type = 'gauge';
+  private epochOffsetMs = 0;
+
+  constructor(options: FamilyOptions) {
+    super({ aggregator: 'max', ...options });
+  }
+
+  protected override publishAll() {
+    this.epochOffsetMs = Date.now() - performance.now();
+    return super.publishAll();
+  }
+
+  protected createSeries(labels: LabelValues): GaugeSeries {
+    return { labels, value: 0 };
+  }
+
+  protected publish(series: GaugeSeries, into: PublishedValue[]): void {
+    const seconds = series.value === 0 ? 0 : (this.epochOffsetMs + series.value) / 1000;
+    into.push({ labels: series.labels, value: seconds });
+  }
+
+  protected zero(series: GaugeSeries): void {
+    series.value = 0;
+  }
+}

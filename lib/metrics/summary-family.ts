@@ -1,0 +1,92 @@
+import { Summary } from 'prom-client';
+import { MetricFamily, type FamilyKind, type FamilyOptions, type LabelValues, type PublishedMetric, type PublishedValue } from './family.js';
+
+export interface SummaryShape {
+  percentiles: readonly number[];
+  maxAgeSeconds?: number;
+  ageBuckets?: number;
+}
+
+/**
+ * A summary series. Quantiles need a digest, which no plain counter can replace, so each
+ * observation is parked in a fixed buffer and handed to a private (unregistered)
+ * prom-client Summary at collect time, or as soon as the buffer fills.
+ */
+export interface SummarySeries {
+  readonly labels: LabelValues;
+  readonly pending: Float64Array;
+  pendingCount: number;
+  /** Whether the digest holds this series yet; until then it is published as zeros. */
+  digested: boolean;
+}
+
+const PENDING_CAPACITY = 256;
+const DIGEST_NAME = 'prom_decorators_digest';
+
+export class SummaryFamily extends MetricFamily<SummarySeries> {
+  readonly kind: FamilyKind = 'summary';
+  readonly type = 'summary';
+  private readonly digest: Summary<string>;
+
+  constructor(
+    options: FamilyOptions,
+    readonly shape: SummaryShape,
+  ) {
+    super(options);
+    this.digest = new Summary({
+      name: DIGEST_NAME,
+      help: options.help,
+      labelNames: [...options.labelNames],
+      percentiles: [...shape.percentiles],
+      maxAgeSeconds: shape.maxAgeSeconds,
+      ageBuckets: shape.ageBuckets,
+      registers: [],
+    });
+  }
+
+  /** Adds one observation: a store into the buffer; the digest is fed in batches. */
+  observe(series: SummarySeries, value: number): void {
+    series.pending[series.pendingCount++] = value;
+    if (series.pendingCount === PENDING_CAPACITY) this.flush(series);
+  }
+
+  override async get(): Promise<PublishedMetric> {
+    const own = this.publishAll(); // flushes pending observations; publishes never-observed series as zeros
+    const digested = await this.digest.get();
+    for (const sample of digested.values) {
+      const metricName = (sample as { metricName?: string }).metricName;
+      own.values.push({
+        labels: sample.labels as PublishedValue['labels'],
+        value: sample.value,
+        metricName: metricName === undefined ? undefined : this.name + metricName.slice(DIGEST_NAME.length),
+      });
+    }
+    return own;
+  }
+
+  protected createSeries(labels: LabelValues): SummarySeries {
+    return { labels, pending: new Float64Array(PENDING_CAPACITY), pendingCount: 0, digested: false };
+  }
+
+  protected publish(series: SummarySeries, into: PublishedValue[]): void {
+    this.flush(series);
+    if (series.digested) return;
+    for (const quantile of this.shape.percentiles) into.push({ labels: { ...series.labels, quantile }, value: 0 });
+    into.push({ labels: series.labels, value: 0, metricName: `${this.name}_sum` });
+    into.push({ labels: series.labels, value: 0, metricName: `${this.name}_count` });
+  }
+
+  protected zero(series: SummarySeries): void {
+    series.pendingCount = 0;
+    if (series.digested) this.digest.remove(series.labels);
+    series.digested = false;
+  }
+
+  private flush(series: SummarySeries): void {
+    if (series.pendingCount === 0) return;
+    series.digested = true;
+    const child = this.digest.labels(series.labels);
+    for (let i = 0; i < series.pendingCount; i++) child.observe(series.pending[i]);
+    series.pendingCount = 0;
+  }
+}

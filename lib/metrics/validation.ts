@@ -1,0 +1,37 @@
+/** The Prometheus data model's rules for names, checked once when a metric is declared. */
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Returns why `name` cannot be a metric name, or undefined when it can. */
+export function metricNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
+    return `metric name ${JSON.stringify(name)} is invalid (it must match [a-zA-Z_:][a-zA-Z0-9_:]*)`;
+  }
+  return undefined;
+}
+
+/** Returns why `name` cannot be a label name, or undefined when it can. */
+export function labelNameProblem(name: string): string | undefined {
+  if (!LABEL_NAME.test(name)) return `label name ${JSON.stringify(name)} is invalid (it must match [a-zA-Z_][a-zA-Z0-9_]*)`;
+  if (name.startsWith('__')) return `label name "${name}" is reserved (the "__" prefix belongs to Prometheus)`;
+  if (name === 'le' || name === 'quantile') return `label name "${name}" is reserved (histograms and summaries use it)`;
+  return undefined;
+}
+
+/** A metric name suggestion: invalid characters turned into underscores. */
+export function suggestMetricName(name: unknown): string {
+  const cleaned = String(name).replace(/[^a-zA-Z0-9_:]/g, '_');
+  return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned;
+}
+
+/** Returns why `buckets` cannot be histogram buckets, or undefined when they can. */
+export function bucketsProblem(buckets: readonly number[]): string | undefined {
+  if (!Array.isArray(buckets) || buckets.length === 0) return 'buckets must be a non-empty array of numbers';
+  for (let i = 0; i < buckets.length; i++) {
+    const bound = buckets[i];
+    if (typeof bound !== 'number' || Number.isNaN(bound)) return `bucket ${JSON.stringify(bound)} is not a number`;
+    if (i > 0 && !(bound > buckets[i - 1])) return `buckets must be sorted in increasing order without repeats (${buckets[i - 1]} then ${bound})`;
+  }
+  return undefined;
+}
