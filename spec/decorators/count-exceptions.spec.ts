@@ -1,0 +1,130 @@
+import { Registry } from 'prom-client';
+import { CountExceptions } from '../../lib/index';
+import { METHOD_SHAPES, settle } from '../core/method-shapes';
+
+const HELP = [
+  '# HELP method_exceptions_total Errors thrown (or rejected) by instrumented methods, by class, method and error type.',
+  '# TYPE method_exceptions_total counter',
+];
+
+class OrderRejected extends Error {}
+class TimeoutError extends Error {}
+
+describe.each(METHOD_SHAPES)('@CountExceptions on a $title method', (shape) => {
+  test(shape.fails ? 'counts the error under its constructor name' : 'counts nothing when the call succeeds', async () => {
+    const registry = new Registry();
+    class Orders {
+      @CountExceptions({ registry })
+      place(id: number): unknown {
+        return shape.body(id, id > 1 ? new OrderRejected('no stock') : new TypeError('bad id'));
+      }
+    }
+    const orders = new Orders();
+    await settle(() => orders.place(1));
+    await settle(() => orders.place(2));
+    await settle(() => orders.place(3));
+    const lines = shape.fails
+      ? ['method_exceptions_total{class="Orders",method="place",error="TypeError"} 1', 'method_exceptions_total{class="Orders",method="place",error="OrderRejected"} 2']
+      : [];
+    expect(await registry.getSingleMetricAsString('method_exceptions_total')).toBe([...HELP, ...lines].join('\n'));
+  });
+
+  test.each([
+    { what: 'string', thrown: 'out of stock', label: 'string' },
+    { what: 'number', thrown: 42, label: 'number' },
+    { what: 'undefined', thrown: undefined, label: 'undefined' },
+    { what: 'null', thrown: null, label: 'null' },
+    { what: 'plain object', thrown: { code: 'E_STOCK' }, label: 'Object' },
+    { what: 'object without prototype', thrown: Object.create(null) as object, label: 'Object' },
+  ])('a thrown $what is labelled error="$label"', async ({ thrown, label }) => {
+    const registry = new Registry();
+    class Orders {
+      @CountExceptions({ registry })
+      place(): unknown {
+        return shape.body('placed', thrown);
+      }
+    }
+    await settle(() => new Orders().place());
+    const lines = shape.fails ? [`method_exceptions_total{class="Orders",method="place",error="${label}"} 1`] : [];
+    expect(await registry.getSingleMetricAsString('method_exceptions_total')).toBe([...HELP, ...lines].join('\n'));
+  });
+
+  test('only: [classes] counts only errors of those classes (instanceof), with their series at 0 from the start', async () => {
+    const registry = new Registry();
+    class Gateway {
+      @CountExceptions({ registry, only: [TimeoutError] })
+      fetch(error: Error): unknown {
+        return shape.body('page', error);
+      }
+    }
+    class SlowTimeout extends TimeoutError {}
+    const gateway = new Gateway();
+    await settle(() => gateway.fetch(new TimeoutError('slow')));
+    await settle(() => gateway.fetch(new SlowTimeout('slower')));
+    await settle(() => gateway.fetch(new TypeError('bug')));
+    const timeouts = shape.fails ? 1 : 0;
+    const lines = ['method_exceptions_total{class="Gateway",method="fetch",error="TimeoutError"} ' + timeouts];
+    if (shape.fails) lines.push('method_exceptions_total{class="Gateway",method="fetch",error="SlowTimeout"} 1');
+    expect(await registry.getSingleMetricAsString('method_exceptions_total')).toBe([...HELP, ...lines].join('\n'));
+  });
+
+  test('only: a predicate counts the errors it accepts', async () => {
+    const registry = new Registry();
+    class Gateway {
+      @CountExceptions({ registry, only: (error) => error instanceof Error && error.message.startsWith('5') })
+      fetch(status: string): unknown {
+        return shape.body(status, new Error(status));
+      }
+    }
+    const gateway = new Gateway();
+    await settle(() => gateway.fetch('503'));
+    await settle(() => gateway.fetch('404'));
+    await settle(() => gateway.fetch('500'));
+    const lines = shape.fails ? ['method_exceptions_total{class="Gateway",method="fetch",error="Error"} 2'] : [];
+    expect(await registry.getSingleMetricAsString('method_exceptions_total')).toBe([...HELP, ...lines].join('\n'));
+  });
+
+  test('only: a lone error class (not a list) is matched with instanceof, not called as a predicate', async () => {
+    const registry = new Registry();
+    class Gateway {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      @CountExceptions({ registry, only: TimeoutError as any })
+      fetch(error: Error): unknown {
+        return shape.body('page', error);
+      }
+    }
+    const gateway = new Gateway();
+    await settle(() => gateway.fetch(new TimeoutError('slow')));
+    await settle(() => gateway.fetch(new TypeError('bug')));
+    const lines = shape.fails ? ['method_exceptions_total{class="Gateway",method="fetch",error="TimeoutError"} 1'] : [];
+    expect(await registry.getSingleMetricAsString('method_exceptions_total')).toBe([...HELP, ...lines].join('\n'));
+  });
+
+  test('a named counter with only: counts matching errors on every method that names it, series at 0 from the start', async () => {
+    const registry = new Registry();
+    class ExampleApp {
+      @CountExceptions({ registry, name: 'example_app_exceptions', help: 'Exceptions serving requests', only: [OrderRejected] })
+      doGet(): unknown {
+        return shape.body('page', new OrderRejected('get'));
+      }
+      @CountExceptions({ registry, name: 'example_app_exceptions', help: 'Exceptions serving requests', only: [OrderRejected] })
+      doPost(): unknown {
+        return shape.body('created', new OrderRejected('post'));
+      }
+    }
+    expect(await registry.getSingleMetricAsString('example_app_exceptions_total')).toBe(
+      ['# HELP example_app_exceptions_total Exceptions serving requests', '# TYPE example_app_exceptions_total counter', 'example_app_exceptions_total 0'].join('\n'),
+    );
+    const app = new ExampleApp();
+    await settle(() => app.doGet());
+    await settle(() => app.doPost());
+    await settle(() => app.doPost());
+    expect(await registry.getSingleMetricAsString('example_app_exceptions_total')).toBe(
+      [
+        '# HELP example_app_exceptions_total Exceptions serving requests',
+        '# TYPE example_app_exceptions_total counter',
+        `example_app_exceptions_total ${shape.fails ? 3 : 0}`,
+      ].join('\n'),
+    );
+  });
+});
