@@ -71,7 +71,8 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
   protected publish(series: SummarySeries, into: PublishedValue[]): void {
     this.flush(series);
     if (series.digested) return;
-    for (const quantile of this.shape.percentiles) into.push({ labels: { ...series.labels, quantile }, value: 0 });
+    // quantile first, as prom-client's digest publishes it, so a series keeps its label order after its first observation
+    for (const quantile of this.shape.percentiles) into.push({ labels: { quantile, ...series.labels }, value: 0 });
     into.push({ labels: series.labels, value: 0, metricName: `${this.name}_sum` });
     into.push({ labels: series.labels, value: 0, metricName: `${this.name}_count` });
   }
