@@ -99,11 +99,15 @@ function conflictBetween(existing: MetricFamily<{ labels: LabelValues }>, reques
   const had = [...existing.labelNames].sort().join(',');
   const wants = [...request.labelNames].sort().join(',');
   if (had !== wants) return `labels [${had}] against [${wants}]`;
-  if (existing instanceof HistogramFamily && existing.upperBounds.join(',') !== (request.buckets ?? []).join(',')) {
-    return `buckets [${existing.upperBounds.join(', ')}] against [${(request.buckets ?? []).join(', ')}]`;
+  // Told by kind, not instanceof: after a jest module reset or a hot reload the existing family
+  // comes from another copy of this library, whose classes are not ours.
+  if (existing.kind === 'histogram') {
+    const bounds = (existing as HistogramFamily).upperBounds;
+    if (bounds.join(',') !== (request.buckets ?? []).join(',')) return `buckets [${bounds.join(', ')}] against [${(request.buckets ?? []).join(', ')}]`;
   }
-  if (existing instanceof SummaryFamily && JSON.stringify(existing.shape) !== JSON.stringify(request.summary)) {
-    return `summary options ${JSON.stringify(existing.shape)} against ${JSON.stringify(request.summary)}`;
+  if (existing.kind === 'summary') {
+    const shape = (existing as SummaryFamily).shape;
+    if (JSON.stringify(shape) !== JSON.stringify(request.summary)) return `summary options ${JSON.stringify(shape)} against ${JSON.stringify(request.summary)}`;
   }
   return undefined;
 }
