@@ -1,47 +1,67 @@
-import { createServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { SecureVersion } from 'node:tls';
 import { collectDefaultMetrics, register as globalRegistry, type Registry } from 'prom-client';
 import { metricsHandler } from './handler.js';
+import type { MetricsEndpointOptions } from './scrape.js';
 
-export interface ExposeMetricsOptions {
-  /** Default: prom-client's global `register`. */
-  registry?: Registry;
-  /** Default `/metrics`; every other path answers 404. */
-  path?: string;
-  /** Interface to bind. Default: all interfaces, as Node and Python's start_http_server do. */
+/** TLS for the metrics server (Prometheus' `scheme: https` with `tls_config`). */
+export interface ExposeMetricsTlsOptions {
+  /** PEM private key and certificate of the server. */
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** PEM CA(s) that client certificates must chain to (mutual TLS). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Mutual TLS: refuse clients without a certificate signed by `ca`. Default false. */
+  requireClientCertificate?: boolean;
+  /** Oldest TLS version accepted. Default 'TLSv1.2'. */
+  minVersion?: SecureVersion;
+}
+
+export interface ExposeMetricsOptions extends MetricsEndpointOptions {
+  /** Interface to bind, e.g. '127.0.0.1'. Default: all interfaces, as Node and Python's start_http_server do. */
   host?: string;
   /** Turn on prom-client's Node.js and process metrics for the registry (once). Default true. */
   defaultMetrics?: boolean;
+  /** Serve over HTTPS (and mutual TLS with `ca` + `requireClientCertificate`). Default: plain HTTP. */
+  tls?: ExposeMetricsTlsOptions;
+  /** Do not keep the process alive just for this server (CLIs, batch jobs). Default false. */
+  unref?: boolean;
 }
 
 export interface ExposedMetrics {
-  /** `http://<host>:<port><path>`, with the port actually bound (useful with port 0). */
+  /** `http(s)://<host>:<port><path>`, with the port actually bound (useful with port 0). */
   url: string;
   port: number;
-  /** Stops the server and frees the port. */
+  /** Stops the server, ends open connections and frees the port. */
   close(): Promise<void>;
 }
 
 const registriesWithDefaultMetrics = new WeakSet<Registry>();
 
 /**
- * Starts a node:http server for Prometheus to scrape (Python's `start_http_server`).
- * Resolves once listening; rejects with the listen error (`EADDRINUSE`). Port 0 picks a
- * free port.
+ * Starts a server for Prometheus to scrape (Python's `start_http_server`). Resolves once
+ * listening; rejects with the listen error (`EADDRINUSE`). Port 0 picks a free port. Serves
+ * `path` (default `/metrics`) with everything `metricsHandler` does; 404 elsewhere.
  *
  * @example
- * const { url } = await exposeMetrics(8001); // http://0.0.0.0:8001/metrics
+ * const { url, close } = await exposeMetrics(8001);               // http://localhost:8001/metrics
+ * await exposeMetrics(9100, { host: '127.0.0.1', bearerToken: process.env.METRICS_TOKEN });
  */
 export async function exposeMetrics(port: number, options: ExposeMetricsOptions = {}): Promise<ExposedMetrics> {
   const registry = options.registry ?? globalRegistry;
   const path = options.path ?? '/metrics';
-  if (options.defaultMetrics !== false) enableDefaultMetrics(registry);
-  const server = createServer(metricsHandler({ registry, path }));
+  const handler = metricsHandler({ ...options, registry, path });
+  const server = createServer(options.tls, handler);
   await listen(server, port, options.host);
+  if (options.defaultMetrics !== false) enableDefaultMetrics(registry);
+  if (options.unref === true) server.unref();
   const bound = (server.address() as AddressInfo).port;
-  const shownHost = options.host ?? 'localhost';
+  const shownHost = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const scheme = options.tls === undefined ? 'http' : 'https';
   return {
-    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${bound}${path}`,
+    url: `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${bound}${path}`,
     port: bound,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -49,6 +69,24 @@ export async function exposeMetrics(port: number, options: ExposeMetricsOptions 
         server.closeAllConnections();
       }),
   };
+}
+
+function createServer(tls: ExposeMetricsTlsOptions | undefined, handler: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  if (tls === undefined) return createHttpServer(handler);
+  if (tls.requireClientCertificate === true && tls.ca === undefined) {
+    throw new TypeError('exposeMetrics(): tls.requireClientCertificate needs tls.ca, the CA that signs client certificates. Pass { tls: { key, cert, ca, requireClientCertificate: true } }.');
+  }
+  return createHttpsServer(
+    {
+      key: tls.key,
+      cert: tls.cert,
+      ca: tls.ca,
+      requestCert: tls.requireClientCertificate === true,
+      rejectUnauthorized: tls.requireClientCertificate === true,
+      minVersion: tls.minVersion ?? 'TLSv1.2',
+    },
+    handler,
+  );
 }
 
 /** prom-client's default metrics, once per registry, unless someone already turned them on. */

@@ -1,55 +1,52 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { register as globalRegistry, type Registry } from 'prom-client';
-import { warnOnce } from '../log.js';
+import { createScrapeResponder, type MetricsEndpointOptions, type ScrapeResponse } from './scrape.js';
 
-export interface MetricsHandlerOptions {
-  /** The registry to serve. Default: prom-client's global `register`. */
-  registry?: Registry;
-  /**
-   * Serve only this exact path and answer 404 elsewhere. Default: none, the handler
-   * answers whatever request it is given (the app's router chose the path).
-   */
-  path?: string;
-}
+/** Options of `metricsHandler()`: every option of the shared endpoint. */
+export type MetricsHandlerOptions = MetricsEndpointOptions;
 
-export type MetricsRequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+/** A node:http request handler that Express also accepts as middleware (`next` is optional). */
+export type MetricsRequestHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void;
 
 /**
- * A `(req, res)` handler that serves the registry in Prometheus' text format, for
- * node:http and Express (Python's `MetricsHandler`). GET and HEAD are served; other
- * methods get 405. A collector that fails gives a 500 with a short text body.
+ * A `(req, res)` handler for node:http and Express (Python's `MetricsHandler`), on the same
+ * code path as `exposeMetrics`: content negotiation (text or OpenMetrics), gzip, HEAD and
+ * OPTIONS, `name[]` filter, concurrency cap and timeout (503), collector errors (500), auth.
+ * Requests for another path get 404, or go to `next()` when Express passes one. Defaults:
+ * see {@link MetricsEndpointOptions} (path `/metrics`, global `register`).
  *
  * @example
- * app.get('/metrics', metricsHandler());
+ * app.get('/metrics', metricsHandler());                    // Express: the route decides the path
+ * http.createServer(metricsHandler({ registry })).listen(9100);
  */
 export function metricsHandler(options: MetricsHandlerOptions = {}): MetricsRequestHandler {
-  const registry = options.registry ?? globalRegistry;
-  const path = options.path;
-  return (request, response) => {
-    const url = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '/';
-    const pathname = url.split('?', 1)[0];
-    if (path !== undefined && pathname !== path) return reply(response, 404, 'Not Found\n');
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('Allow', 'GET, HEAD');
-      return reply(response, 405, 'Method Not Allowed\n');
-    }
-    registry.metrics().then(
-      (body) => {
-        response.statusCode = 200;
-        response.setHeader('Content-Type', registry.contentType);
-        response.setHeader('Content-Length', Buffer.byteLength(body));
-        response.end(request.method === 'HEAD' ? undefined : body);
-      },
-      (error: unknown) => {
-        warnOnce('collect-failed', 'collecting metrics for a scrape failed; answered 500', error);
-        reply(response, 500, 'Collecting metrics failed\n');
-      },
-    );
+  const respond = createScrapeResponder(options, 'metricsHandler()');
+  return (request, response, next) => {
+    const expressRequest = request as IncomingMessage & { originalUrl?: string; route?: unknown };
+    void respond({
+      method: request.method ?? 'GET',
+      url: expressRequest.originalUrl ?? request.url ?? '/',
+      header: (name) => headerValue(request.headers[name]),
+      routeMatched: expressRequest.route !== undefined,
+    }).then((answer) => {
+      if (answer !== undefined) return writeResponse(request, response, answer);
+      if (next !== undefined) return next();
+      writeResponse(request, response, {
+        status: 404,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '10' },
+        body: Buffer.from('Not Found\n'),
+      });
+    });
   };
 }
 
-function reply(response: ServerResponse, status: number, text: string): void {
-  response.statusCode = status;
-  response.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  response.end(text);
+/** Writes a scrape answer to a node:http response; HEAD gets the headers only. */
+export function writeResponse(request: IncomingMessage, response: ServerResponse, answer: ScrapeResponse): void {
+  if (response.headersSent) return;
+  response.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+  response.end(request.method === 'HEAD' || answer.status === 204 ? undefined : answer.body);
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -1,0 +1,104 @@
+import type { Registry } from 'prom-client';
+
+/** One sample as metric objects return it from `get()` (prom-client's shape, ours too). */
+export interface CollectedSample {
+  labels?: Record<string, string | number | undefined>;
+  value: number;
+  metricName?: string;
+  exemplar?: { labelSet?: Record<string, string | number>; value?: number; timestamp?: number } | null;
+}
+
+/** One metric family as `get()` returns it. */
+export interface CollectedMetric {
+  name: string;
+  help: string;
+  type: string;
+  values?: CollectedSample[];
+  aggregator?: string;
+}
+
+export interface CollectFailure {
+  /** The metric whose collector threw or rejected. */
+  name: string;
+  error: unknown;
+}
+
+/** What one collection gathered: the families, the collectors that failed, the default labels to add. */
+export interface Collection {
+  metrics: CollectedMetric[];
+  failures: CollectFailure[];
+  defaultLabels: Record<string, string | number>;
+}
+
+/** Anything a scrape can read metrics from: one registry, or the workers of a cluster. */
+export interface MetricsSource {
+  /** Collects the families named in `names` (all when undefined). Never rejects: failures are listed. */
+  collect(names?: ReadonlySet<string>): Promise<Collection>;
+}
+
+interface MetricObject {
+  name: string;
+  get(): CollectedMetric | Promise<CollectedMetric>;
+}
+
+/**
+ * Calls every metric's `get()` directly instead of `registry.metrics()`: that leaves the
+ * registry's content type and its counter objects untouched (prom-client renames counters
+ * while rendering OpenMetrics), lets one failing collector be told apart from the rest, and
+ * lets two scrapes in different formats share one collection.
+ */
+export async function collectRegistry(registry: Registry, names?: ReadonlySet<string>): Promise<Collection> {
+  const selected = (registry.getMetricsAsArray() as unknown as MetricObject[]).filter(
+    (metric) => names === undefined || matchesName(metric.name, names),
+  );
+  const settled = await Promise.allSettled(selected.map((metric) => callGet(metric)));
+  const metrics: CollectedMetric[] = [];
+  const failures: CollectFailure[] = [];
+  settled.forEach((outcome, index) => {
+    if (outcome.status === 'fulfilled') metrics.push(outcome.value);
+    else failures.push({ name: selected[index].name, error: outcome.reason });
+  });
+  return { metrics, failures, defaultLabels: defaultLabelsOf(registry) };
+}
+
+/**
+ * Whether a family is selected by a `name[]` filter: its registered name, or for a counter
+ * the name without `_total` (its OpenMetrics family name) both select it.
+ */
+export function matchesName(name: string, names: ReadonlySet<string>): boolean {
+  return names.has(name) || names.has(name.replace(/_total$/, '')) || names.has(`${name}_total`);
+}
+
+/** A registry read through `collectRegistry`. */
+export function registrySource(registry: Registry): MetricsSource {
+  return { collect: (names) => collectRegistry(registry, names) };
+}
+
+/**
+ * Scrapes that arrive while a collection of the same families runs wait for it instead of
+ * starting another: collectors run once however many scrapers knock at the same time.
+ */
+export function sharedCollections(source: MetricsSource): MetricsSource {
+  const running = new Map<string, Promise<Collection>>();
+  return {
+    collect(names) {
+      const key = names === undefined ? '' : [...names].sort().join('\u0000');
+      const existing = running.get(key);
+      if (existing !== undefined) return existing;
+      const collection = source.collect(names).finally(() => running.delete(key));
+      running.set(key, collection);
+      return collection;
+    },
+  };
+}
+
+async function callGet(metric: MetricObject): Promise<CollectedMetric> {
+  // `get()` may throw synchronously; inside an async function that becomes a rejection.
+  return await metric.get();
+}
+
+/** prom-client keeps `setDefaultLabels()` in a private field; it has no public getter. */
+function defaultLabelsOf(registry: Registry): Record<string, string | number> {
+  const labels = (registry as unknown as { _defaultLabels?: Record<string, string | number> })._defaultLabels;
+  return labels !== undefined && labels !== null && typeof labels === 'object' ? labels : {};
+}

@@ -1,0 +1,100 @@
+/**
+ * Content negotiation for a scrape: which exposition format the scraper prefers (from
+ * `Accept`, q-weights respected) and whether it takes gzip (from `Accept-Encoding`).
+ * Never refuses: a scraper that names nothing we serve gets the text format (a 406 breaks
+ * scrapers such as Telegraf).
+ */
+
+export type ExpositionFormat = 'text' | 'openmetrics';
+
+/** Prometheus' text format 0.0.4, what every scraper understands. */
+export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** OpenMetrics 1.0.0; the body ends with `# EOF`. */
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+export function contentTypeOf(format: ExpositionFormat): string {
+  return format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+}
+
+interface MediaRange {
+  type: string;
+  parameters: Map<string, string>;
+  q: number;
+}
+
+/**
+ * The format to serve for this `Accept` header: OpenMetrics when an acceptable
+ * OpenMetrics range outranks every range the text format matches; on equal weight the
+ * range listed first wins (as Go's expfmt does). Missing, unknown or `*` / `*` gives text.
+ */
+export function negotiateFormat(accept: string | undefined): ExpositionFormat {
+  if (accept === undefined || accept === '') return 'text';
+  const ranges = parseList(accept).map(toMediaRange);
+  // A stable sort keeps header order among equal weights.
+  ranges.sort((a, b) => b.q - a.q);
+  for (const range of ranges) {
+    if (range.q <= 0) break;
+    if (isOpenMetrics(range)) return 'openmetrics';
+    if (isText(range)) return 'text';
+  }
+  return 'text';
+}
+
+/** Whether the response may be gzipped: `gzip` (or `*` when gzip is not named) with q > 0. */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (acceptEncoding === undefined || acceptEncoding === '') return false;
+  let gzip: number | undefined;
+  let any: number | undefined;
+  for (const item of parseList(acceptEncoding)) {
+    const [coding, ...parameters] = item.split(';');
+    const name = coding.trim().toLowerCase();
+    const q = qualityOf(parameters);
+    if (name === 'gzip' || name === 'x-gzip') gzip = Math.max(gzip ?? 0, q);
+    else if (name === '*') any = q;
+  }
+  return (gzip ?? any ?? 0) > 0;
+}
+
+function isOpenMetrics(range: MediaRange): boolean {
+  if (range.type !== 'application/openmetrics-text') return false;
+  const version = range.parameters.get('version');
+  // 0.0.1 is the draft Prometheus still offers; 1.0.0 is a superset it parses the same way.
+  return version === undefined || version === '1.0.0' || version === '0.0.1';
+}
+
+function isText(range: MediaRange): boolean {
+  if (range.type === '*/*' || range.type === 'text/*') return true;
+  if (range.type !== 'text/plain') return false;
+  const version = range.parameters.get('version');
+  return version === undefined || version === '0.0.4';
+}
+
+function parseList(header: string): string[] {
+  return header
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function toMediaRange(item: string): MediaRange {
+  const [type, ...rawParameters] = item.split(';');
+  const parameters = new Map<string, string>();
+  for (const raw of rawParameters) {
+    const equals = raw.indexOf('=');
+    if (equals < 0) continue;
+    const key = raw.slice(0, equals).trim().toLowerCase();
+    const value = raw.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (key !== 'q') parameters.set(key, value);
+  }
+  return { type: type.trim().toLowerCase(), parameters, q: qualityOf(rawParameters) };
+}
+
+function qualityOf(parameters: readonly string[]): number {
+  for (const raw of parameters) {
+    const [key, value] = raw.split('=');
+    if (key.trim().toLowerCase() !== 'q' || value === undefined) continue;
+    const q = Number(value.trim());
+    return Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 1;
+  }
+  return 1;
+}

@@ -1,0 +1,55 @@
+import { Pushgateway, register as globalRegistry, type Registry } from 'prom-client';
+
+export interface PushMetricsOptions {
+  /** The Pushgateway's base URL, e.g. `http://pushgateway:9091`. */
+  url: string;
+  /** The `job` label of the pushed group. */
+  job: string;
+  /** More grouping labels, e.g. `{ instance: 'nightly-1' }`. Default none. */
+  groupings?: Record<string, string>;
+  /** The registry to push. Default: prom-client's global `register`. */
+  registry?: Registry;
+  /**
+   * `'push'` (default, HTTP PUT) replaces every metric of the group; `'pushAdd'` (POST)
+   * replaces only the metrics pushed; `'delete'` removes the group.
+   */
+  method?: 'push' | 'pushAdd' | 'delete';
+  /** Give up after this many milliseconds. Default 10000. */
+  timeoutMs?: number;
+}
+
+/**
+ * Pushes the registry to a Prometheus Pushgateway (for batch jobs and CLIs that end before
+ * a scrape), on top of prom-client's `Pushgateway`. Rejects when the gateway answers an
+ * error status or cannot be reached: a batch job decides itself whether that fails it.
+ *
+ * @example
+ * class NightlyExport {
+ *   @LastCalled({ on: 'success' }) @Counted()
+ *   async run(): Promise<void> { ... }
+ * }
+ * await new NightlyExport().run();
+ * await pushMetrics({ url: 'http://pushgateway:9091', job: 'nightly_export' });
+ */
+export async function pushMetrics(options: PushMetricsOptions): Promise<void> {
+  validate(options);
+  const gateway = new Pushgateway(options.url, { timeout: options.timeoutMs ?? 10_000 }, options.registry ?? globalRegistry);
+  const parameters = { jobName: options.job, groupings: options.groupings };
+  const method = options.method ?? 'push';
+  if (method === 'push') await gateway.push(parameters);
+  else if (method === 'pushAdd') await gateway.pushAdd(parameters);
+  else await gateway.delete(parameters);
+}
+
+function validate(options: PushMetricsOptions): void {
+  if (typeof options?.url !== 'string' || !/^https?:\/\//.test(options.url)) {
+    throw new TypeError(`pushMetrics(): url ${JSON.stringify(options?.url)} must be an http(s) URL. Pass { url: 'http://localhost:9091', job: 'my_job' }.`);
+  }
+  if (typeof options.job !== 'string' || options.job === '') {
+    throw new TypeError(`pushMetrics(): job must be a non-empty string. Pass { url, job: 'my_job' }.`);
+  }
+  const method = options.method ?? 'push';
+  if (method !== 'push' && method !== 'pushAdd' && method !== 'delete') {
+    throw new TypeError(`pushMetrics(): method ${JSON.stringify(method)} is not 'push', 'pushAdd' or 'delete'.`);
+  }
+}
