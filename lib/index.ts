@@ -6,8 +6,18 @@ export { Timed, DEFAULT_BUCKETS, type TimedOptions, type TimedHistogramOptions, 
 export { InProgress, type InProgressOptions } from './decorators/in-progress.js';
 export { CountExceptions, type CountExceptionsOptions } from './decorators/count-exceptions.js';
 export { LastCalled, type LastCalledOptions } from './decorators/last-called.js';
-export type { MetricOptions } from './decorators/metric-options.js';
-export type { MethodInstrumentDecorator } from './core/decorate.js';
+export { SkipMetrics, type SkipMetricsDecorator } from './decorators/skip-metrics.js';
+export type { MetricOptions, OutcomeOptions } from './decorators/metric-options.js';
+export type { ComputedLabelOptions, LabelValue, LabelsFrom } from './decorators/labels.js';
+export type { InstrumentDecorator } from './core/decorate.js';
+export type { CallInfo } from './core/probe.js';
+
+// The rest of the tutorials' vocabulary
+export { Info, type InfoOptions } from './metrics/info.js';
+export { Enum, type EnumOptions } from './metrics/enum.js';
+
+// Test helpers for users' own suites
+export { resetMetrics, getSampleValue } from './testing.js';
 
 // Serving the metrics
 export { exposeMetrics, type ExposeMetricsOptions, type ExposedMetrics } from './exposition/expose-metrics.js';

@@ -21,8 +21,8 @@ export interface InstrumentedMethod {
 
 export interface InstrumentedClass {
   className: string;
-  /** The class constructor itself. */
-  target: abstract new (...args: never[]) => unknown;
+  /** The class constructor itself; undefined for the entry that lists plain functions (className ""). */
+  target: (abstract new (...args: never[]) => unknown) | undefined;
   methods: InstrumentedMethod[];
 }
 
@@ -30,7 +30,8 @@ export interface InstrumentedClass {
 const instrumentedClasses = new Set<object>();
 
 /** Records that a decorator on `methodName` of `constructor` writes `metric`. */
-export function recordInstrumented(constructor: object, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
+export function recordInstrumented(constructor: object | undefined, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
+  if (constructor === undefined) return recordFunction(methodName, metric);
   const own: InstrumentedMethod[] = Reflect.getOwnMetadata(INSTRUMENTED_KEY, constructor) ?? [];
   const methods = own.map((method) => ({ ...method, metrics: [...method.metrics] }));
   let method = methods.find((candidate) => candidate.name === methodName && candidate.static === isStatic);
@@ -41,6 +42,15 @@ export function recordInstrumented(constructor: object, methodName: string, isSt
   method.metrics.push({ ...metric, labelNames: [...metric.labelNames] });
   Reflect.defineMetadata(INSTRUMENTED_KEY, methods, constructor);
   instrumentedClasses.add(constructor);
+}
+
+/** Plain functions wrapped by our decorators, listed under a class named "". */
+const instrumentedFunctions: InstrumentedMethod[] = [];
+
+function recordFunction(functionName: string, metric: InstrumentedMetric): void {
+  let entry = instrumentedFunctions.find((candidate) => candidate.name === functionName);
+  if (entry === undefined) instrumentedFunctions.push((entry = { name: functionName, static: false, metrics: [] }));
+  entry.metrics.push({ ...metric, labelNames: [...metric.labelNames] });
 }
 
 /** The methods of one class that its own decorators instrument (never its parent's). */
@@ -54,11 +64,19 @@ export function instrumentedMethodsOf(constructor: object): InstrumentedMethod[]
  * type, label names, help): what dashboards and alert rules are generated from.
  */
 export function listInstrumented(): InstrumentedClass[] {
-  return [...instrumentedClasses].map((constructor) => ({
+  const classes: InstrumentedClass[] = [...instrumentedClasses].map((constructor) => ({
     className: (constructor as { name: string }).name,
     target: constructor as InstrumentedClass['target'],
     methods: instrumentedMethodsOf(constructor),
   }));
+  if (instrumentedFunctions.length > 0) {
+    classes.push({
+      className: '',
+      target: undefined,
+      methods: instrumentedFunctions.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames] })) })),
+    });
+  }
+  return classes;
 }
 
 export function getOwnMetadataKeys(target: object): unknown[] {

@@ -1,5 +1,5 @@
 import { warnOnce } from '../log.js';
-import type { Probe } from './probe.js';
+import type { CallRecord, Probe } from './probe.js';
 
 /**
  * The probes of one instrumented method. Stacked decorators add their probe here instead
@@ -9,35 +9,54 @@ export class Instrumentation {
   probes: Probe[] = [];
   needsStartTime = false;
   needsEndTime = false;
+  needsCall = false;
+  /**
+   * Standard (TC39) method decorators are not told their class: until a call (or a
+   * class-level decorator) reveals it, this resolves the probes. Undefined once resolved.
+   */
+  pending: ((instance: unknown, knownClass?: unknown) => void) | undefined = undefined;
+  /** The decorators queued in `pending`, so class-level decorators see them as present. */
+  pendingDecorators: string[] = [];
 
-  constructor(readonly place: string) {}
+  constructor(public place: string) {}
 
   add(probe: Probe): void {
     this.probes = [...this.probes, probe];
     this.needsStartTime ||= probe.needsStartTime;
     this.needsEndTime ||= probe.needsEndTime;
+    this.needsCall ||= probe.needsCall;
   }
 
-  // begin/end/follow run on every call. They must never call prom-client, hash labels,
-  // allocate (for a sync call) or read the clock more than once each.
+  /** Whether one of our decorators of this kind already instruments the method. */
+  has(decorator: string): boolean {
+    return this.pendingDecorators.includes(decorator) || this.probes.some((probe) => probe.decorator === decorator);
+  }
 
-  begin(startMs: number): void {
+  // begin/end/follow run on every call. With static labels they must never call
+  // prom-client, hash labels, allocate (for a sync call) or read the clock more than once each.
+
+  begin(startMs: number, call: CallRecord | undefined): void {
     const probes = this.probes;
     for (let i = 0; i < probes.length; i++) {
       try {
-        probes[i].begin(startMs);
+        const token = probes[i].begin(startMs, call);
+        if (call !== undefined) call.tokens[i] = token;
       } catch (failure) {
         this.recordingFailed(probes[i], failure);
       }
     }
   }
 
-  end(startMs: number, failed: boolean, outcome: unknown): void {
+  end(startMs: number, failed: boolean, outcome: unknown, call: CallRecord | undefined): void {
     const endMs = this.needsEndTime ? performance.now() : 0;
+    if (call !== undefined) {
+      if (failed) call.error = outcome;
+      else call.result = outcome;
+    }
     const probes = this.probes;
     for (let i = 0; i < probes.length; i++) {
       try {
-        probes[i].end(startMs, endMs, failed, outcome);
+        probes[i].end(startMs, endMs, failed, outcome, call, call === undefined ? undefined : call.tokens[i]);
       } catch (failure) {
         this.recordingFailed(probes[i], failure);
       }
@@ -50,14 +69,14 @@ export class Instrumentation {
    * The original promise is handled only by this chain, and the derived one rejects exactly
    * when the original did, so an unhandled rejection is reported exactly as without us.
    */
-  follow<T>(promise: Promise<T>, startMs: number): Promise<T> {
+  follow<T>(promise: Promise<T>, startMs: number, call: CallRecord | undefined): Promise<T> {
     return promise.then(
       (value) => {
-        this.end(startMs, false, value);
+        this.end(startMs, false, value, call);
         return value;
       },
       (error: unknown) => {
-        this.end(startMs, true, error);
+        this.end(startMs, true, error, call);
         throw error;
       },
     );

@@ -1,38 +1,56 @@
 import { getOwnMetadata, getOwnMetadataKeys, defineMetadata } from '../metadata.js';
+import { followIterator, generatorKind } from './follow-iterator.js';
 import type { Instrumentation } from './instrumentation.js';
+import type { CallRecord } from './probe.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => any;
+
+/** Wrappers we made, so stacking finds the instrumentation to add to instead of wrapping again. */
+const instrumentationOfWrapper = new WeakMap<AnyFunction, Instrumentation>();
+
+/** The instrumentation behind one of our wrappers, or undefined for any other function. */
+export function instrumentationOf(fn: unknown): Instrumentation | undefined {
+  return typeof fn === 'function' ? instrumentationOfWrapper.get(fn as AnyFunction) : undefined;
+}
 
 /**
  * The only code that calls the user's function. It is invisible: same `this` and
  * arguments, the very value returned and the very error thrown; a sync function stays sync
  * (async is told from the returned value, never from the `async` keyword); a native
- * Promise (or subclass) is followed until it settles; other thenables are plain values,
- * because calling `.then` on a query builder would run the query.
+ * Promise (or subclass) is followed until it settles; a generator until its iteration
+ * finishes; other thenables are plain values, because calling `.then` on a query builder
+ * would run the query.
  *
- * Hot path: no prom-client call, no label hashing, no allocation for a sync call (the
- * `arguments` object is only forwarded to `apply`, which V8 does without materialising it),
- * at most two clock reads (here and in `Instrumentation.end`).
+ * Hot path: with static labels it must never call prom-client, hash labels, allocate for
+ * a sync call (V8 elides the rest array, which only reaches `apply`), or read the clock
+ * more than twice (here and in `Instrumentation.end`).
  */
 export function wrapFunction<F extends AnyFunction>(original: F, instrumentation: Instrumentation): F {
-  const wrapper = function (this: unknown) {
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    if (instrumentation.pending !== undefined) instrumentation.pending(this);
+    const call: CallRecord | undefined = instrumentation.needsCall ? { args, instance: this, result: undefined, error: undefined, tokens: [] } : undefined;
     const startMs = instrumentation.needsStartTime ? performance.now() : 0;
-    instrumentation.begin(startMs);
+    instrumentation.begin(startMs, call);
     let result: unknown;
     try {
-      result = original.apply(this, arguments as unknown as unknown[]);
+      result = original.apply(this, args);
     } catch (error) {
-      instrumentation.end(startMs, true, error);
+      instrumentation.end(startMs, true, error, call);
       throw error;
     }
-    if (result instanceof Promise) return instrumentation.follow(result, startMs);
-    instrumentation.end(startMs, false, result);
+    if (result instanceof Promise) return instrumentation.follow(result, startMs, call);
+    if (typeof result === 'object' && result !== null) {
+      const kind = generatorKind(result);
+      if (kind !== undefined) return followIterator(result, kind, (failed, outcome) => instrumentation.end(startMs, failed, outcome, call));
+    }
+    instrumentation.end(startMs, false, result, call);
     return result;
   };
   Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
   // Decorators that keep reflect-metadata on the function object itself must still find it.
   for (const key of getOwnMetadataKeys(original)) defineMetadata(key, getOwnMetadata(key, original), wrapper);
+  instrumentationOfWrapper.set(wrapper, instrumentation);
   return wrapper as unknown as F;
 }

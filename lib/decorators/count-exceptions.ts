@@ -1,17 +1,23 @@
-import { createMethodDecorator, type MethodInstrumentDecorator } from '../core/decorate.js';
-import type { Probe } from '../core/probe.js';
+import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
+import type { CallInfo, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import type { LabelValues } from '../metrics/family.js';
+import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
 import { declareSiteMetric, type MetricOptions } from './metric-options.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => unknown;
 
-export interface CountExceptionsOptions extends MetricOptions {
-  /** Count only these errors: a list of error classes (matched with instanceof) or a predicate. */
-  only?: readonly ErrorClass[] | ((error: unknown) => boolean);
-}
+export type CountExceptionsOptions<L extends string = never, F = LabelsFrom<L>> = MetricOptions &
+  ComputedLabelOptions<L, F> & {
+    /** Count only these errors: a list of error classes (matched with instanceof) or a predicate. */
+    only?: ErrorFilter;
+    /** Never count these errors (the opposite of `only`): error classes or a predicate. */
+    ignore?: ErrorFilter;
+  };
+
+type ErrorFilter = readonly ErrorClass[] | ErrorClass | ((error: unknown) => boolean);
 
 /** The `error` label: the thrown value's constructor name, or `typeof` for a non-object. */
 export function errorTypeName(error: unknown): string {
@@ -25,18 +31,25 @@ class CountExceptionsProbe implements Probe {
   readonly decorator = 'CountExceptions';
   readonly needsStartTime = false;
   readonly needsEndTime = false;
+  readonly needsCall: boolean;
   constructor(
     private readonly counts: (error: unknown) => boolean,
-    /** Named metric: its one series. Default metric: undefined, the series is chosen by error type. */
-    private readonly namedSeries: CounterSeries | undefined,
+    private readonly named: boolean,
+    private readonly chooser: SeriesChooser<CounterSeries>,
     private readonly family: CounterFamily,
     private readonly baseLabels: LabelValues,
-  ) {}
+  ) {
+    this.needsCall = chooser.computed;
+    if (named && !chooser.computed) this.namedSeries = chooser.fixed();
+  }
+  private readonly namedSeries: CounterSeries | undefined;
   begin(): void {}
-  end(_startMs: number, _endMs: number, failed: boolean, outcome: unknown): void {
+  end(_startMs: number, _endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     if (!failed || !this.counts(outcome)) return;
     // Only failed calls reach here, so choosing the series by error type may allocate.
-    const series = this.namedSeries ?? this.family.seriesFor({ ...this.baseLabels, error: errorTypeName(outcome) }, ['error']);
+    const series = this.named
+      ? (this.namedSeries ?? this.chooser.choose(call as CallInfo))
+      : this.family.seriesFor({ ...this.baseLabels, error: errorTypeName(outcome) }, ['error']);
     series.value++;
   }
 }
@@ -52,39 +65,43 @@ class CountExceptionsProbe implements Probe {
  * @example
  * @CountExceptions({ name: 'example_app_exceptions', only: [TimeoutError] }) fetch() { ... }
  */
-export function CountExceptions(options?: CountExceptionsOptions): MethodInstrumentDecorator {
-  return createMethodDecorator('CountExceptions', (site) => {
-    const counts = matcher(site.place, options?.only);
-    const { family, baseLabels, named, description } = declareSiteMetric<CounterFamily>(site, options, {
+export function CountExceptions<const L extends string = never, F extends LabelsFrom<L> = LabelsFrom<L>>(options?: CountExceptionsOptions<L, F>): InstrumentDecorator {
+  return createDecorator({ decorator: 'CountExceptions', functionName: options?.method, build: (site) => {
+    const only = filterOf(site.place, 'only', options?.only);
+    const ignore = filterOf(site.place, 'ignore', options?.ignore);
+    const counts = (error: unknown) => (only === undefined || only(error)) && (ignore === undefined || !ignore(error));
+    const { family, baseLabels, named, description, chooser } = declareSiteMetric<CounterFamily>(site, options, {
       kind: 'counter',
       name: 'method_exceptions_total',
       help: 'Errors thrown (or rejected) by instrumented methods, by class, method and error type.',
       outcomeLabels: ['error'],
       namedHelp: 'Errors counted by @CountExceptions.',
     });
-    let namedSeries: CounterSeries | undefined;
-    if (named) namedSeries = family.seriesFor(baseLabels);
-    else if (Array.isArray(options?.only)) {
+    if (!named && options?.only !== undefined && typeof options.only === 'function' && isErrorClass(options.only)) {
+      family.seriesFor({ ...baseLabels, error: options.only.name });
+    } else if (!named && Array.isArray(options?.only)) {
       // The error types are known up front: their series exist from the start.
-      for (const errorClass of options.only) family.seriesFor({ ...baseLabels, error: errorClass.name });
+      for (const errorClass of options.only as readonly ErrorClass[]) family.seriesFor({ ...baseLabels, error: errorClass.name });
     }
-    return { probe: new CountExceptionsProbe(counts, namedSeries, family, baseLabels), metric: description };
-  });
+    return { probe: new CountExceptionsProbe(counts, named, chooser as SeriesChooser<CounterSeries>, family, baseLabels), metric: description };
+  } });
 }
 
-function matcher(place: string, only: CountExceptionsOptions['only']): (error: unknown) => boolean {
-  if (only === undefined) return () => true;
-  if (Array.isArray(only)) {
-    if (only.some((candidate) => typeof candidate !== 'function')) {
-      throw new DecoratorMisuseError('CountExceptions', place, 'only: every entry must be an error class', 'Pass only: [TypeError, MyError] or a predicate (error) => boolean');
+function isErrorClass(value: unknown): value is ErrorClass {
+  return value === Error || (typeof value === 'function' && (value as ErrorClass).prototype instanceof Error);
+}
+
+/** `only`/`ignore` as a predicate: a list of error classes, one error class, or a predicate. */
+function filterOf(place: string, optionName: string, filter: ErrorFilter | undefined): ((error: unknown) => boolean) | undefined {
+  if (filter === undefined) return undefined;
+  if (Array.isArray(filter)) {
+    if (filter.some((candidate) => typeof candidate !== 'function')) {
+      throw new DecoratorMisuseError('CountExceptions', place, `${optionName}: every entry must be an error class`, `Pass ${optionName}: [TypeError, MyError] or a predicate (error) => boolean`);
     }
-    return (error) => only.some((errorClass) => error instanceof errorClass);
+    return (error) => filter.some((errorClass: ErrorClass) => error instanceof errorClass);
   }
-  if (typeof only === 'function') {
-    // A lone error class is a function too: calling it as a predicate would count everything.
-    const errorClass = only as unknown as ErrorClass;
-    if (errorClass === Error || errorClass.prototype instanceof Error) return (error) => error instanceof errorClass;
-    return only as (error: unknown) => boolean;
-  }
-  throw new DecoratorMisuseError('CountExceptions', place, 'only must be a list of error classes or a predicate', 'Pass only: [TypeError] or only: (error) => boolean');
+  // A lone error class is a function too: calling it as a predicate would match everything.
+  if (isErrorClass(filter)) return (error) => error instanceof filter;
+  if (typeof filter === 'function') return filter as (error: unknown) => boolean;
+  throw new DecoratorMisuseError('CountExceptions', place, `${optionName} must be a list of error classes or a predicate`, `Pass ${optionName}: [TypeError] or ${optionName}: (error) => boolean`);
 }

@@ -1,21 +1,37 @@
-import { createMethodDecorator, type MethodInstrumentDecorator } from '../core/decorate.js';
-import type { Probe } from '../core/probe.js';
+import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
+import type { CallInfo, Probe } from '../core/probe.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
-import { declareSiteMetric, type MetricOptions } from './metric-options.js';
+import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
+import { declareSiteMetric, outcomeClassifier, type MetricOptions, type OutcomeOptions } from './metric-options.js';
 
-export type CountedOptions = MetricOptions;
+export type CountedOptions<L extends string = never, F = LabelsFrom<L>> = MetricOptions & OutcomeOptions & ComputedLabelOptions<L, F>;
 
 class CountedProbe implements Probe {
   readonly decorator = 'Counted';
   readonly needsStartTime = false;
   readonly needsEndTime = false;
+  readonly needsCall: boolean;
+  private readonly ok: CounterSeries | undefined;
+  private readonly error: CounterSeries | undefined;
   constructor(
-    private readonly ok: CounterSeries,
-    private readonly error: CounterSeries,
-  ) {}
+    private readonly chooser: SeriesChooser<CounterSeries>,
+    named: boolean,
+    private readonly isFailure: ((failed: boolean, outcome: unknown) => boolean) | undefined,
+  ) {
+    this.needsCall = chooser.computed;
+    if (!chooser.computed) {
+      // Static labels: both series resolved (and exposed at 0) now, not per call.
+      this.ok = named ? chooser.fixed() : chooser.fixed({ result: 'ok' });
+      this.error = named ? this.ok : chooser.fixed({ result: 'error' });
+    }
+  }
   begin(): void {}
-  end(_startMs: number, _endMs: number, failed: boolean): void {
-    if (failed) this.error.value++;
+  end(_startMs: number, _endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
+    if (this.ok === undefined || this.error === undefined) {
+      this.chooser.choose(call as CallInfo).value++;
+      return;
+    }
+    if (this.isFailure === undefined ? failed : this.isFailure(failed, outcome)) this.error.value++;
     else this.ok.value++;
   }
 }
@@ -24,26 +40,30 @@ class CountedProbe implements Probe {
  * Counts calls when they complete.
  *
  * Writes `method_calls_total` (counter; labels `class`, `method`, `result` = `ok` | `error`),
- * both series created at 0 when the class is defined. With `name`, writes that counter
- * (`_total` appended when missing) with only the static `labels`, counting every call.
+ * both series created at 0 when the class is defined; `errorIf`/`okIf` decide what counts as
+ * an error. With `name`, writes that counter (`_total` appended when missing) with only the
+ * static `labels` and the computed `labelNames`, counting every call.
  *
  * @example
  * class TreeService {
- *   @Counted() countTrees() { ... }                                   // method_calls_total{class="TreeService",method="countTrees",result="ok"}
+ *   @Counted() countTrees() { ... }  // method_calls_total{class="TreeService",method="countTrees",result="ok"}
  *   @Counted({ name: 'requests', labels: { endpoint: '/treecounter' } }) handle() { ... } // requests_total{endpoint="/treecounter"}
  * }
  */
-export function Counted(options?: CountedOptions): MethodInstrumentDecorator {
-  return createMethodDecorator('Counted', (site) => {
-    const { family, baseLabels, named, description } = declareSiteMetric<CounterFamily>(site, options, {
-      kind: 'counter',
-      name: 'method_calls_total',
-      help: 'Completed calls of instrumented methods, by class, method and result (ok or error).',
-      outcomeLabels: ['result'],
-      namedHelp: 'Calls counted by @Counted.',
-    });
-    const ok = family.seriesFor(named ? baseLabels : { ...baseLabels, result: 'ok' });
-    const error = named ? ok : family.seriesFor({ ...baseLabels, result: 'error' });
-    return { probe: new CountedProbe(ok, error), metric: description };
+export function Counted<const L extends string = never, F extends LabelsFrom<L> = LabelsFrom<L>>(options?: CountedOptions<L, F>): InstrumentDecorator {
+  return createDecorator({
+    decorator: 'Counted',
+    functionName: options?.method,
+    build(site) {
+      const isFailure = outcomeClassifier(site, options);
+      const { named, description, chooser } = declareSiteMetric<CounterFamily>(site, options, {
+        kind: 'counter',
+        name: 'method_calls_total',
+        help: 'Completed calls of instrumented methods, by class, method and result (ok or error).',
+        outcomeLabels: ['result'],
+        namedHelp: 'Calls counted by @Counted.',
+      });
+      return { probe: new CountedProbe(chooser, named, isFailure), metric: description };
+    },
   });
 }

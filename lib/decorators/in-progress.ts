@@ -1,42 +1,57 @@
-import { createMethodDecorator, type MethodInstrumentDecorator } from '../core/decorate.js';
-import type { Probe } from '../core/probe.js';
+import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
+import type { CallInfo, Probe } from '../core/probe.js';
 import type { GaugeFamily, GaugeSeries } from '../metrics/gauge-family.js';
+import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
 import { declareSiteMetric, type MetricOptions } from './metric-options.js';
 
-export type InProgressOptions = MetricOptions;
+export type InProgressOptions<L extends string = never, F = LabelsFrom<L>> = MetricOptions & ComputedLabelOptions<L, F>;
 
 class InProgressProbe implements Probe {
   readonly decorator = 'InProgress';
   readonly needsStartTime = false;
   readonly needsEndTime = false;
-  constructor(private readonly series: GaugeSeries) {}
-  begin(): void {
-    this.series.value++;
+  readonly needsCall: boolean;
+  private readonly series: GaugeSeries | undefined;
+  constructor(private readonly chooser: SeriesChooser<GaugeSeries>) {
+    this.needsCall = chooser.computed;
+    if (!chooser.computed) this.series = chooser.fixed();
   }
-  end(): void {
-    this.series.value--;
+  /** Computed labels are taken when the call starts; the same series is handed back to `end`. */
+  begin(_startMs: number, call: CallInfo | undefined): GaugeSeries {
+    const series = this.series ?? this.chooser.choose(call as CallInfo);
+    series.value++;
+    return series;
+  }
+  end(_startMs: number, _endMs: number, _failed: boolean, _outcome: unknown, call: CallInfo | undefined, token: unknown): void {
+    const series = call === undefined ? this.series : (token as GaugeSeries | undefined);
+    if (series !== undefined) series.value--; // undefined: begin failed, there is nothing to take back
   }
 }
 
 /**
  * Counts calls currently running: +1 when a call starts, -1 exactly once when it completes
- * (returned, threw, or its promise settled).
+ * (returned, threw, its promise settled or its generator finished).
  *
  * Writes `method_in_progress` (gauge; labels `class`, `method`). With `name`, writes that
- * gauge with only the static `labels` (Python's `track_inprogress`).
+ * gauge with only the static `labels` and computed `labelNames` (computed when the call
+ * starts) — Python's `track_inprogress`.
  *
  * @example
  * @InProgress({ name: 'app_request_inprogress' }) handle() { ... }
  */
-export function InProgress(options?: InProgressOptions): MethodInstrumentDecorator {
-  return createMethodDecorator('InProgress', (site) => {
-    const { family, baseLabels, description } = declareSiteMetric<GaugeFamily>(site, options, {
-      kind: 'gauge',
-      name: 'method_in_progress',
-      help: 'Calls of instrumented methods currently running, by class and method.',
-      outcomeLabels: [],
-      namedHelp: 'Calls in progress tracked by @InProgress.',
-    });
-    return { probe: new InProgressProbe(family.seriesFor(baseLabels)), metric: description };
+export function InProgress<const L extends string = never, F extends LabelsFrom<L> = LabelsFrom<L>>(options?: InProgressOptions<L, F>): InstrumentDecorator {
+  return createDecorator({
+    decorator: 'InProgress',
+    functionName: options?.method,
+    build(site) {
+      const { chooser, description } = declareSiteMetric<GaugeFamily>(site, options, {
+        kind: 'gauge',
+        name: 'method_in_progress',
+        help: 'Calls of instrumented methods currently running, by class and method.',
+        outcomeLabels: [],
+        namedHelp: 'Calls in progress tracked by @InProgress.',
+      });
+      return { probe: new InProgressProbe(chooser), metric: description };
+    },
   });
 }

@@ -1,33 +1,45 @@
-import { createMethodDecorator, type MethodInstrumentDecorator } from '../core/decorate.js';
-import type { Probe } from '../core/probe.js';
+import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
+import type { CallInfo, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { GaugeSeries, TimestampFamily } from '../metrics/gauge-family.js';
-import { declareSiteMetric, type MetricOptions } from './metric-options.js';
+import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
+import { declareSiteMetric, outcomeClassifier, type MetricOptions, type OutcomeOptions } from './metric-options.js';
 
-export interface LastCalledOptions extends MetricOptions {
-  /**
-   * `'call'` (default): set when a call starts. `'success'`: set when a call completes
-   * without error, the batch job's "last success" metric.
-   */
-  on?: 'call' | 'success';
-}
+export type LastCalledOptions<L extends string = never, F = LabelsFrom<L>> = MetricOptions &
+  OutcomeOptions &
+  ComputedLabelOptions<L, F> & {
+    /**
+     * `'call'` (default): set when a call starts. `'success'`: set when a call completes
+     * without error (see `errorIf`/`okIf`), the batch job's "last success" metric.
+     */
+    on?: 'call' | 'success';
+  };
 
 class LastCalledProbe implements Probe {
   readonly decorator = 'LastCalled';
   readonly needsStartTime: boolean;
   readonly needsEndTime: boolean;
+  readonly needsCall: boolean;
+  private readonly series: GaugeSeries | undefined;
   constructor(
-    private readonly series: GaugeSeries,
+    private readonly chooser: SeriesChooser<GaugeSeries>,
     private readonly onSuccess: boolean,
+    private readonly isFailure: ((failed: boolean, outcome: unknown) => boolean) | undefined,
   ) {
     this.needsStartTime = !onSuccess;
     this.needsEndTime = onSuccess;
+    this.needsCall = chooser.computed;
+    if (!chooser.computed) this.series = chooser.fixed();
   }
-  begin(startMs: number): void {
-    if (!this.onSuccess) this.series.value = startMs;
+  // The series stores the monotonic time the wrapper already read; TimestampFamily turns it
+  // into Unix seconds at collect time, so this costs no clock read of its own.
+  begin(startMs: number, call: CallInfo | undefined): void {
+    if (!this.onSuccess) (this.series ?? this.chooser.choose(call as CallInfo)).value = startMs;
   }
-  end(_startMs: number, endMs: number, failed: boolean): void {
-    if (this.onSuccess && !failed) this.series.value = endMs;
+  end(_startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
+    if (!this.onSuccess) return;
+    if (this.isFailure === undefined ? failed : this.isFailure(failed, outcome)) return;
+    (this.series ?? this.chooser.choose(call as CallInfo)).value = endMs;
   }
 }
 
@@ -36,28 +48,33 @@ class LastCalledProbe implements Probe {
  *
  * Writes `method_last_called_timestamp_seconds` (gauge; labels `class`, `method`), or with
  * `{ on: 'success' }` `method_last_success_timestamp_seconds`, set when a call completes
- * without error. With `name`, writes that gauge with only the static `labels`. A method
- * never called reads 0.
+ * without error. With `name`, writes that gauge with only the static `labels` and computed
+ * `labelNames`. A method never called reads 0.
  *
  * @example
  * @LastCalled({ on: 'success', name: 'backup_last_success_timestamp_seconds' }) runBackup() { ... }
  */
-export function LastCalled(options?: LastCalledOptions): MethodInstrumentDecorator {
-  return createMethodDecorator('LastCalled', (site) => {
-    const on = options?.on ?? 'call';
-    if (on !== 'call' && on !== 'success') {
-      throw new DecoratorMisuseError('LastCalled', site.place, `on: ${JSON.stringify(on)} is not known`, `Pass on: 'call' or on: 'success'`);
-    }
-    const onSuccess = on === 'success';
-    const { family, baseLabels, description } = declareSiteMetric<TimestampFamily>(site, options, {
-      kind: 'timestamp',
-      name: onSuccess ? 'method_last_success_timestamp_seconds' : 'method_last_called_timestamp_seconds',
-      help: onSuccess
-        ? 'Unix time in seconds when an instrumented method last completed without error, by class and method.'
-        : 'Unix time in seconds when an instrumented method was last called, by class and method.',
-      outcomeLabels: [],
-      namedHelp: onSuccess ? 'Unix time in seconds of the last successful call, set by @LastCalled.' : 'Unix time in seconds of the last call, set by @LastCalled.',
-    });
-    return { probe: new LastCalledProbe(family.seriesFor(baseLabels), onSuccess), metric: description };
+export function LastCalled<const L extends string = never, F extends LabelsFrom<L> = LabelsFrom<L>>(options?: LastCalledOptions<L, F>): InstrumentDecorator {
+  return createDecorator({
+    decorator: 'LastCalled',
+    functionName: options?.method,
+    build(site) {
+      const on = options?.on ?? 'call';
+      if (on !== 'call' && on !== 'success') {
+        throw new DecoratorMisuseError('LastCalled', site.place, `on: ${JSON.stringify(on)} is not known`, `Pass on: 'call' or on: 'success'`);
+      }
+      const onSuccess = on === 'success';
+      const isFailure = outcomeClassifier(site, options);
+      const { chooser, description } = declareSiteMetric<TimestampFamily>(site, options, {
+        kind: 'timestamp',
+        name: onSuccess ? 'method_last_success_timestamp_seconds' : 'method_last_called_timestamp_seconds',
+        help: onSuccess
+          ? 'Unix time in seconds when an instrumented method last completed without error, by class and method.'
+          : 'Unix time in seconds when an instrumented method was last called, by class and method.',
+        outcomeLabels: [],
+        namedHelp: onSuccess ? 'Unix time in seconds of the last successful call, set by @LastCalled.' : 'Unix time in seconds of the last call, set by @LastCalled.',
+      });
+      return { probe: new LastCalledProbe(chooser, onSuccess, isFailure), metric: description };
+    },
   });
 }

@@ -1,6 +1,7 @@
 import { register as globalRegistry, type Registry } from 'prom-client';
 import { DecoratorMisuseError } from '../errors.js';
-import type { CallSite, MetricDescription } from '../core/probe.js';
+import type { CallInfo, CallSite, MetricDescription } from '../core/probe.js';
+import { SeriesChooser, type ComputedLabelOptions } from './labels.js';
 import { declareFamily, type FamilyRequest } from '../metrics/declare.js';
 import type { FamilyKind, LabelValues, MetricFamily } from '../metrics/family.js';
 import { labelNameProblem, metricNameProblem, suggestMetricName } from '../metrics/validation.js';
@@ -18,6 +19,28 @@ export interface MetricOptions {
   labels?: Record<string, string | number>;
   /** The prom-client Registry to write to. Default: prom-client's global `register`. */
   registry?: Registry;
+  /** For a plain function: the `method` label (default: the function's name; required when it has none). */
+  method?: string;
+}
+
+/** What counts as a failure, for decorators that tell ok from error. */
+export interface OutcomeOptions {
+  /** Marks a returned (resolved) value as a failure, e.g. a handler that answers 500. */
+  errorIf?: (result: never) => boolean;
+  /** Marks a thrown (rejected) error as a success, e.g. an expected business error. It is still rethrown. */
+  okIf?: (error: never) => boolean;
+}
+
+/** Applies errorIf/okIf: whether this call counts as failed. */
+export function outcomeClassifier(site: CallSite, options: OutcomeOptions | undefined): ((failed: boolean, outcome: unknown) => boolean) | undefined {
+  const { errorIf, okIf } = (options ?? {}) as { errorIf?: (result: unknown) => boolean; okIf?: (error: unknown) => boolean };
+  for (const [optionName, option] of [['errorIf', errorIf], ['okIf', okIf]] as const) {
+    if (option !== undefined && typeof option !== 'function') {
+      throw new DecoratorMisuseError(site.decorator, site.place, `${optionName} must be a function, got ${typeof option}`, `Pass ${optionName}: (value) => boolean`);
+    }
+  }
+  if (errorIf === undefined && okIf === undefined) return undefined;
+  return (failed, outcome) => (failed ? !(okIf !== undefined && okIf(outcome) === true) : errorIf !== undefined && errorIf(outcome) === true);
 }
 
 /** The metric a decorator writes when it has no `name`. */
@@ -38,6 +61,8 @@ export interface SiteMetric<F> {
   baseLabels: LabelValues;
   named: boolean;
   description: MetricDescription;
+  /** Picks the series of a call, from the fixed labels and any computed ones. */
+  chooser: SeriesChooser<F extends MetricFamily<infer S> ? S : never>;
 }
 
 /**
@@ -54,6 +79,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     throw new DecoratorMisuseError(site.decorator, site.place, `options must be an object, got ${String(options)}`, `Pass { name: '...' } or nothing`);
   }
   const { name, help, labels, registry = globalRegistry } = options ?? {};
+  const { labelNames: computedNames, labelsFrom, maxSeries } = (options ?? {}) as ComputedLabelOptions<string, unknown>;
   const named = name !== undefined;
   let metricName = defaults.name;
   let labelNames: string[];
@@ -63,8 +89,16 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     const problem = metricNameProblem(name);
     if (problem !== undefined) throw new DecoratorMisuseError(site.decorator, site.place, problem, `Pass { name: "${suggestMetricName(name)}" }`);
     baseLabels = staticLabels(site, labels);
-    labelNames = Object.keys(baseLabels);
+    labelNames = [...Object.keys(baseLabels), ...checkComputedLabels(site, baseLabels, computedNames, labelsFrom)];
   } else {
+    if (computedNames !== undefined || labelsFrom !== undefined) {
+      throw new DecoratorMisuseError(
+        site.decorator,
+        site.place,
+        `computed labels need a named metric (the default "${defaults.name}" has fixed labels)`,
+        `Give the metric a name: { name: "my_metric", labelNames: [...], labelsFrom: (call) => ({ ... }) }`,
+      );
+    }
     if (labels !== undefined && Object.keys(labels).length > 0) {
       throw new DecoratorMisuseError(
         site.decorator,
@@ -85,10 +119,27 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     labelNames,
     decorator: site.decorator,
     place: site.place,
+    maxSeries,
     ...extra,
   }) as unknown as F;
   const type = defaults.kind === 'timestamp' ? 'gauge' : defaults.kind;
-  return { family, baseLabels, named, description: { name: metricName, type, labelNames, help: metricHelp } };
+  const chooser = new SeriesChooser(family, baseLabels, computedNames ?? [], labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place);
+  return { family, baseLabels, named, description: { name: metricName, type, labelNames, help: metricHelp }, chooser: chooser as SiteMetric<F>['chooser'] };
+}
+
+function checkComputedLabels(site: CallSite, baseLabels: LabelValues, names: readonly string[] | undefined, labelsFrom: unknown): string[] {
+  if (names === undefined && labelsFrom === undefined) return [];
+  if (!Array.isArray(names) || typeof labelsFrom !== 'function') {
+    throw new DecoratorMisuseError(site.decorator, site.place, 'computed labels need both labelNames and labelsFrom', `Pass { labelNames: ['status'], labelsFrom: ({ error }) => ({ status: error ? 'error' : 'ok' }) }`);
+  }
+  for (const labelName of names) {
+    const problem = labelNameProblem(labelName);
+    if (problem !== undefined) throw new DecoratorMisuseError(site.decorator, site.place, problem, 'Rename the label in labelNames');
+    if (labelName in baseLabels || names.indexOf(labelName) !== names.lastIndexOf(labelName)) {
+      throw new DecoratorMisuseError(site.decorator, site.place, `label "${labelName}" is declared twice`, 'Declare each label once, either static in labels or computed in labelNames');
+    }
+  }
+  return [...names];
 }
 
 function staticLabels(site: CallSite, labels: Record<string, string | number> | undefined): LabelValues {

@@ -1,21 +1,22 @@
-import { createMethodDecorator, type MethodInstrumentDecorator } from '../core/decorate.js';
-import type { Probe } from '../core/probe.js';
+import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
+import type { CallInfo, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import { observe, type HistogramFamily, type HistogramSeries } from '../metrics/histogram-family.js';
 import type { SummaryFamily, SummarySeries } from '../metrics/summary-family.js';
 import { bucketsProblem } from '../metrics/validation.js';
-import { declareSiteMetric, type MetricOptions } from './metric-options.js';
+import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
+import { declareSiteMetric, outcomeClassifier, type MetricOptions, type OutcomeOptions } from './metric-options.js';
 
 /** prom-client's default buckets, in seconds. */
 export const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export interface TimedHistogramOptions extends MetricOptions {
+export interface TimedHistogramOptions extends MetricOptions, OutcomeOptions {
   type?: 'histogram';
   /** Upper bounds in seconds, increasing. Default: prom-client's 0.005 … 10. */
   buckets?: readonly number[];
 }
 
-export interface TimedSummaryOptions extends MetricOptions {
+export interface TimedSummaryOptions extends MetricOptions, OutcomeOptions {
   type: 'summary';
   /** Default: 0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999 (prom-client's). */
   percentiles?: readonly number[];
@@ -24,20 +25,37 @@ export interface TimedSummaryOptions extends MetricOptions {
   ageBuckets?: number;
 }
 
-export type TimedOptions = TimedHistogramOptions | TimedSummaryOptions;
+export type TimedOptions<L extends string = never, F = LabelsFrom<L>> = (TimedHistogramOptions | TimedSummaryOptions) & ComputedLabelOptions<L, F>;
+
+type TimedSeries = HistogramSeries & SummarySeries;
 
 class TimedProbe implements Probe {
   readonly decorator = 'Timed';
   readonly needsStartTime = true;
   readonly needsEndTime = true;
+  readonly needsCall: boolean;
+  private readonly ok: TimedSeries | undefined;
+  private readonly error: TimedSeries | undefined;
   constructor(
-    private readonly record: (series: HistogramSeries & SummarySeries, seconds: number) => void,
-    private readonly ok: HistogramSeries & SummarySeries,
-    private readonly error: HistogramSeries & SummarySeries,
-  ) {}
+    private readonly record: (series: TimedSeries, seconds: number) => void,
+    private readonly chooser: SeriesChooser<TimedSeries>,
+    named: boolean,
+    private readonly isFailure: ((failed: boolean, outcome: unknown) => boolean) | undefined,
+  ) {
+    this.needsCall = chooser.computed;
+    if (!chooser.computed) {
+      this.ok = named ? chooser.fixed() : chooser.fixed({ result: 'ok' });
+      this.error = named ? this.ok : chooser.fixed({ result: 'error' });
+    }
+  }
   begin(): void {}
-  end(startMs: number, endMs: number, failed: boolean): void {
-    this.record(failed ? this.error : this.ok, (endMs - startMs) / 1000);
+  end(startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
+    const seconds = (endMs - startMs) / 1000;
+    if (this.ok === undefined || this.error === undefined) {
+      this.record(this.chooser.choose(call as CallInfo), seconds);
+      return;
+    }
+    this.record((this.isFailure === undefined ? failed : this.isFailure(failed, outcome)) ? this.error : this.ok, seconds);
   }
 }
 
@@ -51,8 +69,9 @@ class TimedProbe implements Probe {
  * @example
  * @Timed({ name: 'example_app_latency_seconds', buckets: [0.01, 0.1, 0.5, 1, 5] })
  */
-export function Timed(options?: TimedOptions): MethodInstrumentDecorator {
-  return createMethodDecorator('Timed', (site) => {
+export function Timed<const L extends string = never, F extends LabelsFrom<L> = LabelsFrom<L>>(options?: TimedOptions<L, F>): InstrumentDecorator {
+  return createDecorator({ decorator: 'Timed', functionName: options?.method, build: (site) => {
+    const isFailure = outcomeClassifier(site, options);
     const defaults = {
       name: 'method_duration_seconds',
       help: 'Duration of instrumented method calls in seconds (until the returned promise settles), by class, method and result.',
@@ -60,7 +79,7 @@ export function Timed(options?: TimedOptions): MethodInstrumentDecorator {
       namedHelp: 'Call durations in seconds measured by @Timed.',
     };
     let metric;
-    let record: (series: HistogramSeries & SummarySeries, seconds: number) => void;
+    let record: (series: TimedSeries, seconds: number) => void;
     if (options?.type === 'summary') {
       const summary = {
         percentiles: [...(options.percentiles ?? [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999])],
@@ -81,10 +100,7 @@ export function Timed(options?: TimedOptions): MethodInstrumentDecorator {
       const bounds = metric.family.upperBounds;
       record = (series, seconds) => observe(series, bounds, seconds);
     }
-    const { family, baseLabels, named, description } = metric;
-    const seriesFor = (labels: Record<string, string>) => family.seriesFor(labels) as HistogramSeries & SummarySeries;
-    const ok = seriesFor(named ? baseLabels : { ...baseLabels, result: 'ok' });
-    const error = named ? ok : seriesFor({ ...baseLabels, result: 'error' });
-    return { probe: new TimedProbe(record, ok, error), metric: description };
-  });
+    const { named, description, chooser } = metric;
+    return { probe: new TimedProbe(record, chooser as unknown as SeriesChooser<TimedSeries>, named, isFailure), metric: description };
+  } });
 }

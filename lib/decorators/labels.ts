@@ -1,0 +1,76 @@
+import type { CallInfo } from '../core/probe.js';
+import type { LabelValues, MetricFamily } from '../metrics/family.js';
+
+/** A label value: numbers are written as their decimal text. */
+export type LabelValue = string | number;
+
+/** Computes a call's labels from its arguments, instance and outcome. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LabelsFrom<L extends string> = (call: CallInfo<any[], any, any>) => { [K in L]: LabelValue };
+
+/**
+ * Rejects, at compile time, a label function that returns a key not declared in
+ * `labelNames` (TypeScript does not check excess keys of a returned object literal).
+ */
+export type OnlyDeclaredLabels<F, L extends string> = F extends (...args: never[]) => infer R
+  ? Exclude<keyof R, L> extends never
+    ? F
+    : `label "${Exclude<keyof R, L> & string}" is not declared in labelNames`
+  : F;
+
+/** Labels computed per call, for a named metric. */
+export interface ComputedLabelOptions<L extends string, F> {
+  /** The names of the labels `labelsFrom` computes, checked when the class is defined. */
+  labelNames?: readonly L[];
+  /**
+   * Computes those labels for each call from `{ args, instance, result, error }`: when the
+   * call completes (when it starts for @InProgress and @LastCalled on call). A function that
+   * throws or returns something else than strings and numbers is a recording failure:
+   * logged once, and the call goes on.
+   */
+  labelsFrom?: F & OnlyDeclaredLabels<F, L>;
+  /** Cap on the series of the metric (default 1000); past it new combinations go to `__overflow__`. */
+  maxSeries?: number;
+}
+
+/**
+ * Picks the series a call writes to: resolved once when nothing is computed, otherwise from
+ * the call's computed labels (the family's series cap applies).
+ */
+export class SeriesChooser<S extends { labels: LabelValues }> {
+  constructor(
+    private readonly family: MetricFamily<S>,
+    private readonly baseLabels: LabelValues,
+    readonly computedNames: readonly string[],
+    private readonly labelsFrom: ((call: CallInfo) => unknown) | undefined,
+    private readonly place: string,
+  ) {}
+
+  /** Whether the series depends on the call. */
+  get computed(): boolean {
+    return this.labelsFrom !== undefined;
+  }
+
+  /** The series for the fixed labels plus `extra` (e.g. `result`). */
+  fixed(extra?: LabelValues): S {
+    return this.family.seriesFor(extra === undefined ? this.baseLabels : { ...this.baseLabels, ...extra });
+  }
+
+  /** The series for this call; throws (a recording failure) when the label function misbehaves. */
+  choose(call: CallInfo, extra?: LabelValues): S {
+    if (this.labelsFrom === undefined) return this.fixed(extra);
+    const computed = this.labelsFrom(call) as Record<string, unknown> | null;
+    if (computed === null || typeof computed !== 'object') {
+      throw new TypeError(`labelsFrom of ${this.place} returned ${computed === null ? 'null' : typeof computed} instead of an object of labels`);
+    }
+    const labels: LabelValues = { ...this.baseLabels, ...extra };
+    for (const name of this.computedNames) {
+      const value = computed[name];
+      if (typeof value !== 'string' && typeof value !== 'number') {
+        throw new TypeError(`labelsFrom of ${this.place} gave label "${name}" a ${value === null ? 'null' : typeof value} value; labels must be strings or numbers`);
+      }
+      labels[name] = String(value);
+    }
+    return this.family.seriesFor(labels, this.computedNames);
+  }
+}

@@ -1,0 +1,68 @@
+import { register as globalRegistry, type Registry } from 'prom-client';
+import type { PublishedMetric } from './family.js';
+import { replaceIn } from './info.js';
+import { metricNameProblem } from './validation.js';
+
+export interface EnumOptions<S extends string> {
+  /** Metric name; it is also the label that carries the state. */
+  name: string;
+  help?: string;
+  /** Every state, in order; exactly one is current. */
+  states: readonly S[];
+  /** The state at start. Default: the first. */
+  initial?: NoInfer<S>;
+  /** Default: prom-client's global `register`. */
+  registry?: Registry;
+}
+
+/**
+ * A state metric as in Python's client: one series per declared state, exactly one at 1
+ * (`application_state{application_state="running"} 1`, the others 0).
+ *
+ * @example
+ * const state = new Enum({ name: 'application_state', states: ['starting', 'running', 'stopped'] });
+ * state.state('running');
+ */
+export class Enum<S extends string = string> {
+  readonly name: string;
+  readonly help: string;
+  readonly type = 'gauge';
+  readonly aggregator = 'first';
+  readonly states: readonly S[];
+  private current: number;
+
+  constructor(options: EnumOptions<S>) {
+    const problem = metricNameProblem(options.name);
+    if (problem !== undefined) throw new Error(`Enum: ${problem}. Pass a name such as "application_state"`);
+    if (!Array.isArray(options.states) || options.states.length === 0 || new Set(options.states).size !== options.states.length) {
+      throw new Error(`Enum ${options.name}: states must be a non-empty list without repeats, e.g. ['starting', 'running', 'stopped']`);
+    }
+    this.name = options.name;
+    this.help = options.help ?? 'Current state of the application.';
+    this.states = [...options.states];
+    this.current = 0;
+    if (options.initial !== undefined) this.state(options.initial);
+    replaceIn(options.registry ?? globalRegistry, this);
+  }
+
+  /** Makes `state` the current one; an undeclared state throws. */
+  state(state: S): void {
+    const index = this.states.indexOf(state);
+    if (index === -1) throw new Error(`Enum ${this.name}: "${state}" is not one of its states (${this.states.join(', ')})`);
+    this.current = index;
+  }
+
+  /** The current state. */
+  get value(): S {
+    return this.states[this.current];
+  }
+
+  get(): PublishedMetric {
+    const values = this.states.map((state, index) => ({ labels: { [this.name]: state }, value: index === this.current ? 1 : 0 }));
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  reset(): void {
+    this.current = 0;
+  }
+}

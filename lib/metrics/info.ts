@@ -1,0 +1,72 @@
+import { register as globalRegistry, type Registry } from 'prom-client';
+import type { PublishedMetric } from './family.js';
+import { labelNameProblem, metricNameProblem } from './validation.js';
+
+export interface InfoOptions {
+  /** Metric name; `_info` is appended when missing (`application` → `application_info`). */
+  name: string;
+  help?: string;
+  /** The key-values to expose, e.g. `{ version: '1.2.3', commit: 'abc123' }`. */
+  labels?: Record<string, string | number>;
+  /** Default: prom-client's global `register`. */
+  registry?: Registry;
+}
+
+/**
+ * An info metric as in Python's client: static key-values carried as labels on one series
+ * whose value is 1 (`application_info{version="1.2.3"} 1`), joined in PromQL with `* on(...)`.
+ *
+ * @example
+ * const info = new Info({ name: 'application', labels: { version: '1.2.3' } });
+ * info.set({ version: '1.2.4' });
+ */
+export class Info {
+  readonly name: string;
+  readonly help: string;
+  readonly type = 'gauge';
+  readonly aggregator = 'first';
+  private labels: Record<string, string> = {};
+
+  constructor(options: InfoOptions) {
+    const base = options.name;
+    const problem = metricNameProblem(base);
+    if (problem !== undefined) throw new Error(`Info: ${problem}. Pass a name such as "application"`);
+    this.name = base.endsWith('_info') ? base : `${base}_info`;
+    this.help = options.help ?? 'Static information about the application.';
+    this.set(options.labels ?? {});
+    replaceIn(options.registry ?? globalRegistry, this);
+  }
+
+  /** Replaces the key-values. */
+  set(labels: Record<string, string | number>): void {
+    const next: Record<string, string> = {};
+    for (const [key, value] of Object.entries(labels)) {
+      const problem = labelNameProblem(key);
+      if (problem !== undefined) throw new Error(`Info ${this.name}: ${problem}`);
+      next[key] = String(value);
+    }
+    this.labels = next;
+  }
+
+  get(): PublishedMetric {
+    return { name: this.name, help: this.help, type: this.type, values: [{ labels: this.labels, value: 1 }], aggregator: this.aggregator };
+  }
+
+  reset(): void {}
+}
+
+/**
+ * Info and Enum metrics are created in module scope; a re-import (jest module resets, hot
+ * reload) creates them again: the newest replaces its predecessor of the same kind, and any
+ * other metric of that name is a conflict.
+ */
+export function replaceIn(registry: Registry, metric: { name: string; constructor: unknown }): void {
+  const existing = registry.getSingleMetric(metric.name) as unknown as { constructor?: { name?: string } } | undefined;
+  if (existing !== undefined) {
+    if (existing.constructor?.name !== (metric.constructor as { name: string }).name) {
+      throw new Error(`${(metric.constructor as { name: string }).name}: metric "${metric.name}" is already registered as another kind of metric. Give one of them another name`);
+    }
+    registry.removeSingleMetric(metric.name);
+  }
+  registry.registerMetric(metric as never);
+}
