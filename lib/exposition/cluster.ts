@@ -174,9 +174,15 @@ function aggregate(sources: CollectedMetric[][], failures: CollectFailure[]): Co
   return result;
 }
 
+/** Plain per-sample labels (default and shared labels folded in), what aggregation groups by. */
 function withDefaultLabels(metric: CollectedMetric, defaultLabels: Record<string, string | number>): CollectedMetric {
-  if (Object.keys(defaultLabels).length === 0) return metric;
-  return { ...metric, values: (metric.values ?? []).map((sample) => ({ ...sample, labels: { ...sample.labels, ...defaultLabels, ...sample.labels } })) };
+  return {
+    ...metric,
+    values: (metric.values ?? []).map(({ sharedLabels, ...sample }) => ({
+      ...sample,
+      labels: { ...sample.labels, ...defaultLabels, ...sample.labels, ...sharedLabels },
+    })),
+  };
 }
 
 /** IPC messages are JSON: NaN and the infinities would arrive as null. */

@@ -3,6 +3,8 @@ import type { Registry } from 'prom-client';
 /** One sample as metric objects return it from `get()` (prom-client's shape, ours too). */
 export interface CollectedSample {
   labels?: Record<string, string | number | undefined>;
+  /** Labels a prom-client histogram shares between its bucket samples (from `getForPromString()`). */
+  sharedLabels?: Record<string, string | number | undefined>;
   value: number;
   metricName?: string;
   exemplar?: { labelSet?: Record<string, string | number>; value?: number; timestamp?: number } | null;
@@ -39,6 +41,8 @@ export interface MetricsSource {
 interface MetricObject {
   name: string;
   get(): CollectedMetric | Promise<CollectedMetric>;
+  /** prom-client's cheaper read for rendering (histograms keep labels shared per series). */
+  getForPromString?(): CollectedMetric | Promise<CollectedMetric>;
 }
 
 /**
@@ -94,7 +98,7 @@ export function sharedCollections(source: MetricsSource): MetricsSource {
 
 async function callGet(metric: MetricObject): Promise<CollectedMetric> {
   // `get()` may throw synchronously; inside an async function that becomes a rejection.
-  return await metric.get();
+  return typeof metric.getForPromString === 'function' ? await metric.getForPromString() : await metric.get();
 }
 
 /** prom-client keeps `setDefaultLabels()` in a private field; it has no public getter. */

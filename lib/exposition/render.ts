@@ -27,13 +27,21 @@ function renderFamily(metric: CollectedMetric, format: ExpositionFormat, default
     let sampleName = sample.metricName ?? metric.name;
     if (openMetrics && isCounter && sampleName === familyName) sampleName = `${familyName}_total`;
     let labels = sample.labels ?? {};
-    // The sample's own labels win over the registry's default labels, as in prom-client.
+    // The sample's own labels win over the registry's default labels, and shared labels come
+    // last, in the order prom-client writes them.
     if (hasDefaultLabels) labels = { ...labels, ...defaultLabels, ...labels };
+    if (sample.sharedLabels !== undefined) labels = { ...withoutKeys(labels, sample.sharedLabels), ...sample.sharedLabels };
     let line = `${sampleName}${formatLabels(labels)} ${formatValue(sample.value)}`;
     if (openMetrics && carriesExemplar(metric.type, sampleName)) line += formatExemplar(sample.exemplar);
     lines.push(line);
   }
   return lines.join('\n');
+}
+
+function withoutKeys<V>(labels: Record<string, V>, remove: Record<string, unknown>): Record<string, V> {
+  const kept: Record<string, V> = {};
+  for (const [name, value] of Object.entries(labels)) if (!Object.prototype.hasOwnProperty.call(remove, name)) kept[name] = value;
+  return kept;
 }
 
 function typeName(type: string, format: ExpositionFormat): string {
