@@ -13,9 +13,11 @@ export type LabelsFrom<L extends string> = (call: CallInfo<any[], any, any>) => 
  * `labelNames` (TypeScript does not check excess keys of a returned object literal).
  */
 export type OnlyDeclaredLabels<F, L extends string> = F extends (...args: never[]) => infer R
-  ? Exclude<keyof R, L> extends never
-    ? F
-    : `label "${Exclude<keyof R, L> & string}" is not declared in labelNames`
+  ? [R] extends [never]
+    ? F // a function that always throws returns no keys at all
+    : Exclude<keyof R, L> extends never
+      ? F
+      : `label "${Exclude<keyof R, L> & string}" is not declared in labelNames`
   : F;
 
 /** Labels computed per call, for a named metric. */
