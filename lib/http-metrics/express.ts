@@ -1,0 +1,60 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { HttpMetricsRecorder } from './recorder.js';
+import { resolveCommonOptions, type CommonHttpMetricsOptions, type ExtraLabels, type LabelValue } from './options.js';
+
+export interface ExpressHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions {
+  /** Requests for which this returns true are not counted. */
+  skip?: (req: Request) => boolean;
+  /**
+   * The `route` label, read when the response ends. Default: the matched route's template
+   * with its router's mount path (`req.baseUrl + req.route.path`), `__unmatched__` when no
+   * route matched (404s, and responses sent by middleware such as express.static).
+   */
+  route?: (req: Request) => string | undefined;
+  /** Labels computed from the request and response, declared up front. */
+  extraLabels?: ExtraLabels<L, [req: Request, res: Response], R>;
+}
+
+const ADAPTER = 'httpMetrics()';
+
+/**
+ * Express middleware that counts and times every request by method, route template and
+ * status code. Add it before your routes.
+ *
+ * Writes `http_requests_total{method, route, status_code}` (counter),
+ * `http_request_duration_seconds{method, route, status_code}` (histogram, prom-client's
+ * buckets 0.005 … 10 s), `http_requests_in_flight{method, route}` (gauge) and, with
+ * `responseSize`, `http_response_size_bytes`. `route` is the template (`/users/:id`),
+ * never the raw URL; unmatched requests share `__unmatched__`; `/metrics` is not counted;
+ * a request whose client went away is counted once with `status_code="0"`.
+ *
+ * @example
+ * const app = express();
+ * app.use(httpMetrics());
+ * app.get('/users/:id', getUser);
+ * app.get('/metrics', metricsHandler());
+ */
+export function httpMetrics<const L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>(
+  options: ExpressHttpMetricsOptions<L, R> = {},
+): RequestHandler {
+  const resolved = resolveCommonOptions(ADAPTER, options);
+  const extraLabels = options.extraLabels;
+  const recorder = new HttpMetricsRecorder<Request>(resolved, {
+    adapter: ADAPTER,
+    routeOf: options.route ?? expressRoute,
+    skip: options.skip,
+    extraLabels: extraLabels === undefined ? undefined : (req) => extraLabels.values(req, req.res!),
+  });
+  return function httpMetricsMiddleware(req, res, next) {
+    recorder.start(req, req.method, req.originalUrl ?? req.url, res);
+    next();
+  };
+}
+
+/** `req.baseUrl + req.route.path`: the route template under its router's mount path. */
+function expressRoute(req: Request): string | undefined {
+  const route = req.route as { path?: unknown } | undefined;
+  if (route === undefined || route === null) return undefined;
+  const path = route.path;
+  return (req.baseUrl ?? '') + (typeof path === 'string' ? path : String(path));
+}

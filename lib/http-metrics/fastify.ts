@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpMetricsRecorder } from './recorder.js';
+import { resolveCommonOptions, type CommonHttpMetricsOptions, type ExtraLabels, type LabelValue } from './options.js';
+
+export interface FastifyHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions {
+  /** Requests for which this returns true are not counted. */
+  skip?: (request: FastifyRequest) => boolean;
+  /**
+   * The `route` label, read when the request arrives. Default: the route's URL template
+   * (`request.routeOptions.url`, prefixes of registered plugins included), `__unmatched__`
+   * for requests that reach the not-found handler.
+   */
+  route?: (request: FastifyRequest) => string | undefined;
+  /** Labels computed from the request and reply when the response ends, declared up front. */
+  extraLabels?: ExtraLabels<L, [request: FastifyRequest, reply: FastifyReply], R>;
+}
+
+const ADAPTER = 'fastifyHttpMetrics';
+
+/**
+ * Fastify plugin that counts and times every request of the whole app (it is not
+ * encapsulated, like a plugin wrapped in fastify-plugin) by method, route template and
+ * status code. Writes the same metrics as `httpMetrics()` for Express:
+ * `http_requests_total`, `http_request_duration_seconds`, `http_requests_in_flight`
+ * (and `http_response_size_bytes` with `responseSize`).
+ *
+ * @example
+ * const app = Fastify();
+ * await app.register(fastifyHttpMetrics, { statusCodeGroups: true });
+ * app.get('/users/:id', getUser);
+ */
+export function fastifyHttpMetrics<const L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>(
+  fastify: FastifyInstance,
+  options: FastifyHttpMetricsOptions<L, R>,
+  done: (error?: Error) => void,
+): void {
+  const resolved = resolveCommonOptions(ADAPTER, options ?? {});
+  const { route, skip, extraLabels } = options ?? {};
+  const recorder = new HttpMetricsRecorder<FastifyReply>(resolved, {
+    adapter: ADAPTER,
+    routeOf: route === undefined ? fastifyRoute : (reply) => route(reply.request),
+    routeKnownAtStart: true,
+    contentLength: (reply) => reply.getHeader('content-length'), // Fastify hands its headers to writeHead, where getHeader cannot see them
+    skip: skip === undefined ? undefined : (reply) => skip(reply.request),
+    extraLabels: extraLabels === undefined ? undefined : (reply) => extraLabels.values(reply.request, reply),
+  });
+  fastify.addHook('onRequest', (request, reply, hookDone) => {
+    const raw = request.raw;
+    recorder.start(reply, raw.method ?? 'GET', raw.url ?? '/', reply.raw);
+    hookDone();
+  });
+  done();
+}
+
+// What fastify-plugin does: the hook applies to the whole app, not only to routes
+// registered inside this plugin.
+Object.assign(fastifyHttpMetrics, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'prom-decorators-http-metrics',
+});
+
+/** The URL template of the matched route; the not-found handler has none. */
+function fastifyRoute(reply: FastifyReply): string | undefined {
+  const request = reply.request;
+  return request.is404 ? undefined : request.routeOptions.url;
+}

@@ -1,0 +1,149 @@
+import type { Registry } from 'prom-client';
+import { DEFAULT_BUCKETS } from '../decorators/timed.js';
+import { labelNameProblem } from '../metrics/validation.js';
+import { bucketsProblem } from '../metrics/validation.js';
+import { HttpMetricsOptionsError } from './errors.js';
+
+/** A label value as a label function may return it; numbers are written in decimal. */
+export type LabelValue = string | number;
+
+/**
+ * Labels computed from the request and response when the response ends, declared up front
+ * like the decorators' computed labels: `names` are checked when the middleware is created,
+ * and TypeScript rejects a `values` function that returns other keys, misses one, or returns
+ * something other than a string or number. Their combinations count against `maxSeries`.
+ *
+ * @example
+ * extraLabels: { names: ['tenant'], values: (req) => ({ tenant: req.get('x-tenant') ?? 'none' }) }
+ */
+export interface ExtraLabels<L extends string, A extends unknown[], R extends Record<L, LabelValue>> {
+  names: readonly L[];
+  values: (...args: A) => R & Record<Exclude<keyof R, L>, never>;
+}
+
+/** Options every form (Express, Koa, Fastify, node:http) takes. */
+export interface CommonHttpMetricsOptions {
+  /** The prom-client Registry to write to. Default: prom-client's global `register`. */
+  registry?: Registry;
+  /** Upper bounds of `http_request_duration_seconds` in seconds. Default: prom-client's 0.005 … 10. */
+  buckets?: readonly number[];
+  /** Label `status_code` by class (`2xx`, `4xx`, ...) instead of the exact code. Default false. */
+  statusCodeGroups?: boolean;
+  /**
+   * The path your metrics endpoint is served on: requests for it are not counted, so scrapes
+   * never show up as app traffic. Default `/metrics`; `false` counts every path.
+   */
+  metricsPath?: string | false;
+  /**
+   * Methods not to count, e.g. `['OPTIONS']` to leave CORS preflights out. Default: none;
+   * HEAD and OPTIONS are served work and are counted like any other method.
+   */
+  skipMethods?: readonly string[];
+  /**
+   * Also write `http_response_size_bytes{method, route, status_code}` (histogram) from the
+   * response's `Content-Length`; responses streamed without one are not observed. `true`
+   * uses buckets 100 B … 10 MB. Default false.
+   */
+  responseSize?: boolean | { buckets: readonly number[] };
+  /** Cap on the series of each metric (route and extra-label combinations). Default 1000. */
+  maxSeries?: number;
+}
+
+/** The HTTP metric names. */
+export const HTTP_METRIC_NAMES = {
+  requests: 'http_requests_total',
+  duration: 'http_request_duration_seconds',
+  inFlight: 'http_requests_in_flight',
+  responseSize: 'http_response_size_bytes',
+} as const;
+
+/** The `route` of a request that matched no route (scanners, typos, static files). */
+export const UNMATCHED_ROUTE = '__unmatched__';
+
+/** The `status_code` of a request whose response never finished (the client went away, a timeout destroyed the socket). */
+export const ABORTED_STATUS_CODE = '0';
+
+/** `http_response_size_bytes` buckets when `responseSize: true`. */
+export const DEFAULT_RESPONSE_SIZE_BUCKETS: readonly number[] = [100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+const FIXED_LABELS = ['method', 'route', 'status_code'];
+
+/** Common options checked and filled in with their defaults. */
+export interface ResolvedCommonOptions {
+  registry: Registry | undefined;
+  buckets: number[];
+  statusCodeGroups: boolean;
+  metricsPath: string | undefined;
+  skipMethods: ReadonlySet<string>;
+  responseSizeBuckets: number[] | undefined;
+  maxSeries: number | undefined;
+  extraLabelNames: string[];
+}
+
+/** Checks the options once, when the middleware is created; a mistake throws naming the option and the fix. */
+export function resolveCommonOptions(
+  adapter: string,
+  options: CommonHttpMetricsOptions & { extraLabels?: { names: readonly string[]; values: unknown }; skip?: unknown },
+): ResolvedCommonOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new HttpMetricsOptionsError(adapter, 'options', `options must be an object, got ${String(options)}`, 'Pass { ... } or nothing');
+  }
+  const buckets = checkedBuckets(adapter, 'buckets', options.buckets ?? DEFAULT_BUCKETS, 'Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]');
+  let responseSizeBuckets: number[] | undefined;
+  if (options.responseSize === true) responseSizeBuckets = [...DEFAULT_RESPONSE_SIZE_BUCKETS];
+  else if (options.responseSize !== undefined && options.responseSize !== false) {
+    responseSizeBuckets = checkedBuckets(adapter, 'responseSize', options.responseSize.buckets, 'Pass { buckets: [1000, 100000, ...] } in bytes, or true');
+  }
+  const metricsPath = options.metricsPath ?? '/metrics';
+  if (metricsPath !== false && (typeof metricsPath !== 'string' || !metricsPath.startsWith('/'))) {
+    throw new HttpMetricsOptionsError(adapter, 'metricsPath', `${JSON.stringify(metricsPath)} is not a path`, "Pass a path such as '/metrics', or false to count every path");
+  }
+  const skipMethods = options.skipMethods ?? [];
+  if (!Array.isArray(skipMethods) || skipMethods.some((method) => typeof method !== 'string')) {
+    throw new HttpMetricsOptionsError(adapter, 'skipMethods', 'skipMethods must be an array of method names', "Pass e.g. ['OPTIONS', 'HEAD']");
+  }
+  if (options.skip !== undefined && typeof options.skip !== 'function') {
+    throw new HttpMetricsOptionsError(adapter, 'skip', `skip must be a function, got ${typeof options.skip}`, 'Pass (req) => boolean');
+  }
+  const maxSeries = options.maxSeries;
+  if (maxSeries !== undefined && !(Number.isInteger(maxSeries) && maxSeries > 0)) {
+    throw new HttpMetricsOptionsError(adapter, 'maxSeries', `${String(maxSeries)} is not a positive integer`, 'Pass e.g. { maxSeries: 5000 }');
+  }
+  return {
+    registry: options.registry,
+    buckets,
+    statusCodeGroups: options.statusCodeGroups === true,
+    metricsPath: metricsPath === false ? undefined : metricsPath,
+    skipMethods: new Set(skipMethods.map((method) => method.toUpperCase())),
+    responseSizeBuckets,
+    maxSeries,
+    extraLabelNames: checkedExtraLabelNames(adapter, options.extraLabels),
+  };
+}
+
+function checkedBuckets(adapter: string, option: string, given: readonly number[], fix: string): number[] {
+  const buckets = [...given];
+  const problem = bucketsProblem(buckets);
+  if (problem !== undefined) throw new HttpMetricsOptionsError(adapter, option, problem, fix);
+  if (buckets[buckets.length - 1] === Infinity) buckets.pop(); // +Inf is always there
+  return buckets;
+}
+
+function checkedExtraLabelNames(adapter: string, extraLabels: { names: readonly string[]; values: unknown } | undefined): string[] {
+  if (extraLabels === undefined) return [];
+  const fix = "Pass { names: ['tenant'], values: (...) => ({ tenant: '...' }) }";
+  if (extraLabels === null || typeof extraLabels !== 'object' || !Array.isArray(extraLabels.names) || typeof extraLabels.values !== 'function') {
+    throw new HttpMetricsOptionsError(adapter, 'extraLabels', 'extraLabels needs an array of label names and a values function', fix);
+  }
+  const seen = new Set<string>();
+  for (const name of extraLabels.names) {
+    const problem = typeof name === 'string' ? labelNameProblem(name) : `label name ${JSON.stringify(name)} is not a string`;
+    if (problem !== undefined) throw new HttpMetricsOptionsError(adapter, 'extraLabels', problem, 'Rename the label');
+    if (FIXED_LABELS.includes(name)) {
+      throw new HttpMetricsOptionsError(adapter, 'extraLabels', `label "${name}" is already set by the HTTP metrics`, 'Give the extra label another name');
+    }
+    if (seen.has(name)) throw new HttpMetricsOptionsError(adapter, 'extraLabels', `label "${name}" is named twice`, 'Name each label once');
+    seen.add(name);
+  }
+  return [...extraLabels.names];
+}

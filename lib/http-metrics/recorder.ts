@@ -1,0 +1,239 @@
+import type { ServerResponse } from 'node:http';
+import { register as globalRegistry } from 'prom-client';
+import { warnOnce } from '../log.js';
+import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
+import { declareFamily } from '../metrics/declare.js';
+import type { LabelValues } from '../metrics/family.js';
+import { observe, type HistogramFamily, type HistogramSeries } from '../metrics/histogram-family.js';
+import { declareInFlight, type InFlightFamily, type LiveRequest } from './in-flight-family.js';
+import { ABORTED_STATUS_CODE, HTTP_METRIC_NAMES, UNMATCHED_ROUTE, type ResolvedCommonOptions } from './options.js';
+
+/** What one framework adapter tells the shared core. `S` is what it hands over per request (req, ctx, reply). */
+export interface AdapterHooks<S> {
+  /** "httpMetrics()", "koaHttpMetrics()", ..., for messages. */
+  adapter: string;
+  /** The route template once the framework has routed the request; undefined when no route matched. */
+  routeOf?: (source: S) => string | undefined;
+  /** Whether `routeOf` already knows the route when the request arrives (Fastify, node:http): it is then read once, at start. */
+  routeKnownAtStart?: boolean;
+  /** The response's Content-Length header, when the framework keeps headers away from node's response (Fastify). */
+  contentLength?: (source: S) => unknown;
+  /** The user's skip predicate, in the framework's terms. */
+  skip?: (source: S) => boolean;
+  /** The user's extra label function, in the framework's terms. */
+  extraLabels?: (source: S, response: ServerResponse) => Record<string, unknown>;
+}
+
+/** The value an extra label takes when its function threw or returned no string or number for it. */
+export const LABEL_ERROR_VALUE = '__error__';
+
+/** The series one label combination writes, resolved once and reused. */
+interface SeriesSet {
+  requests: CounterSeries;
+  duration: HistogramSeries;
+  size: HistogramSeries | undefined;
+}
+
+/** The response our exchange is attached to; marks a response as measured, so nesting two middlewares counts it once. */
+const EXCHANGE = Symbol('prom-decorators.http-exchange');
+type MeasuredResponse = ServerResponse & { [EXCHANGE]?: Exchange<unknown> };
+
+/** One request from arrival until its response closes. */
+class Exchange<S> implements LiveRequest {
+  constructor(
+    readonly recorder: HttpMetricsRecorder<S>,
+    readonly source: S,
+    readonly method: string,
+    readonly startMs: number,
+    readonly knownRoute: string | undefined,
+  ) {}
+
+  currentRoute(): string {
+    return this.knownRoute ?? this.recorder.lateRoute(this.source);
+  }
+}
+
+/**
+ * The core every adapter (Express, Koa, Fastify, node:http) runs on: it decides whether a
+ * request is counted, follows its response until it closes, and writes
+ * `http_requests_total`, `http_request_duration_seconds`, `http_requests_in_flight` and,
+ * when asked, `http_response_size_bytes` into our plain-number metric families.
+ */
+export class HttpMetricsRecorder<S> {
+  private readonly requests: CounterFamily;
+  private readonly duration: HistogramFamily;
+  private readonly size: HistogramFamily | undefined;
+  private readonly inFlight: InFlightFamily;
+  private readonly seriesByKey = new Map<string, SeriesSet>();
+  private readonly computedLabelNames: string[];
+  private readonly statusLabels = new Map<number, string>();
+
+  constructor(
+    private readonly options: ResolvedCommonOptions,
+    private readonly hooks: AdapterHooks<S>,
+  ) {
+    const registry = options.registry ?? globalRegistry;
+    const labelNames = ['method', 'route', 'status_code', ...options.extraLabelNames];
+    const common = { registry, labelNames, decorator: hooks.adapter, place: 'HTTP requests', maxSeries: options.maxSeries };
+    this.requests = declareFamily({
+      ...common,
+      kind: 'counter',
+      name: HTTP_METRIC_NAMES.requests,
+      help: 'HTTP requests served, by method, route template and status code (0: the response never finished).',
+    });
+    this.duration = declareFamily({
+      ...common,
+      kind: 'histogram',
+      name: HTTP_METRIC_NAMES.duration,
+      help: 'Time from the arrival of an HTTP request until its response ended, in seconds, by method, route template and status code.',
+      buckets: options.buckets,
+    });
+    this.size =
+      options.responseSizeBuckets === undefined
+        ? undefined
+        : declareFamily({
+            ...common,
+            kind: 'histogram',
+            name: HTTP_METRIC_NAMES.responseSize,
+            help: 'Content-Length of HTTP responses in bytes, by method, route template and status code (responses without one are not observed).',
+            buckets: options.responseSizeBuckets,
+          });
+    this.inFlight = declareInFlight(registry, HTTP_METRIC_NAMES.inFlight, hooks.adapter, options.maxSeries);
+    this.computedLabelNames = ['route', ...options.extraLabelNames];
+  }
+
+  // start() and finish() run on every request. They must never throw into the request,
+  // call prom-client, or read the clock more than once each.
+
+  /** A request arrived. `url` is the path as the client sent it (query included). */
+  start(source: S, method: string, url: string, response: ServerResponse): void {
+    try {
+      this.begin(source, method, url, response);
+    } catch (failure) {
+      warnOnce(`http-start:${this.adapter}`, `${this.adapter} could not start measuring a request; it was served unmeasured`, failure);
+    }
+  }
+
+  get adapter(): string {
+    return this.hooks.adapter;
+  }
+
+  private begin(source: S, method: string, url: string, response: ServerResponse): void {
+    const measured = response as MeasuredResponse;
+    if (measured[EXCHANGE] !== undefined) return; // an outer middleware already measures this response
+    if (this.options.skipMethods.has(method) || this.isMetricsPath(url)) return;
+    if (this.hooks.skip !== undefined && this.skipped(source)) return;
+    const route = this.hooks.routeKnownAtStart === true ? this.lateRoute(source) : undefined;
+    const exchange = new Exchange(this, source, method, performance.now(), route);
+    measured[EXCHANGE] = exchange as Exchange<unknown>;
+    this.inFlight.live.add(exchange);
+    response.on('close', onResponseClose);
+  }
+
+  /** The response closed: after its last byte (finished) or before (aborted). Counts the request once. */
+  finish(exchange: Exchange<S>, response: ServerResponse): void {
+    this.inFlight.live.delete(exchange);
+    const seconds = (performance.now() - exchange.startMs) / 1000;
+    const finished = response.writableFinished;
+    const status = finished ? this.statusLabel(response.statusCode) : ABORTED_STATUS_CODE;
+    const series = this.seriesSetFor(exchange, status, response);
+    series.requests.value++;
+    observe(series.duration, this.duration.upperBounds, seconds);
+    if (series.size !== undefined && this.size !== undefined) {
+      const header = this.hooks.contentLength === undefined ? response.getHeader('content-length') : this.hooks.contentLength(exchange.source);
+      const length = header === undefined ? NaN : Number(header);
+      if (length >= 0) observe(series.size, this.size.upperBounds, length);
+    }
+  }
+
+  /** The route of a request the framework has (or has not yet) routed. */
+  lateRoute(source: S): string {
+    const routeOf = this.hooks.routeOf;
+    if (routeOf === undefined) return UNMATCHED_ROUTE;
+    try {
+      return routeOf(source) ?? UNMATCHED_ROUTE;
+    } catch (failure) {
+      warnOnce(`http-route:${this.hooks.adapter}`, `${this.hooks.adapter} could not read the route of a request; counted it as ${UNMATCHED_ROUTE}`, failure);
+      return UNMATCHED_ROUTE;
+    }
+  }
+
+  private isMetricsPath(url: string): boolean {
+    const path = this.options.metricsPath;
+    if (path === undefined || !url.startsWith(path)) return false;
+    return url.length === path.length || url.charCodeAt(path.length) === 63; // '?'
+  }
+
+  private skipped(source: S): boolean {
+    try {
+      return this.hooks.skip!(source) === true;
+    } catch (failure) {
+      warnOnce(`http-skip:${this.hooks.adapter}`, `the skip function of ${this.hooks.adapter} threw; the request was counted`, failure);
+      return false;
+    }
+  }
+
+  private statusLabel(code: number): string {
+    let label = this.statusLabels.get(code);
+    if (label === undefined) {
+      label = this.options.statusCodeGroups && code >= 100 && code <= 999 ? `${Math.floor(code / 100)}xx` : String(code);
+      if (this.statusLabels.size < 1000) this.statusLabels.set(code, label);
+    }
+    return label;
+  }
+
+  private seriesSetFor(exchange: Exchange<S>, status: string, response: ServerResponse): SeriesSet {
+    const route = exchange.currentRoute();
+    const extra = this.hooks.extraLabels === undefined ? undefined : this.extraLabelValues(exchange.source, response);
+    let key = `${exchange.method}\u0000${route}\u0000${status}`;
+    if (extra !== undefined) for (const name of this.options.extraLabelNames) key += `\u0000${extra[name]}`;
+    const cached = this.seriesByKey.get(key);
+    if (cached !== undefined) return cached;
+    const labels: LabelValues = { method: exchange.method, route, status_code: status, ...extra };
+    const requests = this.requests.seriesFor(labels, this.computedLabelNames);
+    const set: SeriesSet = {
+      requests,
+      duration: this.duration.seriesFor(labels, this.computedLabelNames),
+      size: this.size?.seriesFor(labels, this.computedLabelNames),
+    };
+    // Only real series are remembered: keys that fell into the overflow series stay out, so this map is bounded by the cap.
+    if (requests.labels.route === route) this.seriesByKey.set(key, set);
+    return set;
+  }
+
+  private extraLabelValues(source: S, response: ServerResponse): LabelValues {
+    const values: LabelValues = {};
+    let computed: Record<string, unknown> | undefined;
+    try {
+      computed = this.hooks.extraLabels!(source, response);
+    } catch (failure) {
+      warnOnce(`http-labels:${this.hooks.adapter}`, `the extraLabels function of ${this.hooks.adapter} threw; its labels were recorded as ${LABEL_ERROR_VALUE}`, failure);
+    }
+    for (const name of this.options.extraLabelNames) {
+      const value = computed?.[name];
+      if (typeof value === 'string') values[name] = value;
+      else if (typeof value === 'number') values[name] = String(value);
+      else {
+        if (computed !== undefined) {
+          warnOnce(
+            `http-label:${this.hooks.adapter}:${name}`,
+            `the extraLabels function of ${this.hooks.adapter} gave label "${name}" a ${typeof value} value; recorded as ${LABEL_ERROR_VALUE} (return a string or number)`,
+          );
+        }
+        values[name] = LABEL_ERROR_VALUE;
+      }
+    }
+    return values;
+  }
+}
+
+/** 'close' listener shared by every response (no closure per request); `this` is the response. */
+function onResponseClose(this: MeasuredResponse): void {
+  const exchange = this[EXCHANGE];
+  if (exchange === undefined) return;
+  try {
+    exchange.recorder.finish(exchange, this);
+  } catch (failure) {
+    warnOnce(`http-finish:${exchange.recorder.adapter}`, `${exchange.recorder.adapter} could not record a request; the response was not affected`, failure);
+  }
+}
