@@ -42,6 +42,9 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
       ageBuckets: shape.ageBuckets,
       registers: [],
     });
+    // A prom-client summary without labels starts with a series of its own; ours publishes the
+    // zeros until the first observation, so drop it, or every line would appear twice.
+    if (options.labelNames.length === 0) this.digest.remove({});
   }
 
   /** Adds one observation: a store into the buffer; the digest is fed in batches. */
