@@ -151,6 +151,26 @@ describe('@Timed options', () => {
     );
   });
 
+  test('a named summary without labels publishes each line once before its first observation', async () => {
+    const registry = new Registry();
+    class ExampleApp {
+      @Timed({ registry, name: 'request_processing_seconds', help: 'Time spent processing request', type: 'summary', percentiles: [0.5] })
+      process(): void {
+        clock.advance(0.25);
+      }
+    }
+    const lines = (count: number, seconds: number) => [
+      '# HELP request_processing_seconds Time spent processing request',
+      '# TYPE request_processing_seconds summary',
+      `request_processing_seconds{quantile="0.5"} ${seconds}`,
+      `request_processing_seconds_sum ${seconds * count}`,
+      `request_processing_seconds_count ${count}`,
+    ];
+    expect(await registry.getSingleMetricAsString('request_processing_seconds')).toBe(lines(0, 0).join('\n'));
+    new ExampleApp().process();
+    expect(await registry.getSingleMetricAsString('request_processing_seconds')).toBe(lines(1, 0.25).join('\n'));
+  });
+
   test('buckets ending in +Inf are accepted; +Inf is not repeated', async () => {
     const registry = new Registry();
     class Jobs {
