@@ -1,0 +1,101 @@
+import { Registry } from 'prom-client';
+import { CountExceptions, Counted, InProgress, LastCalled, Timed, listInstrumented } from '../../lib/index';
+
+/** listInstrumented() is process-wide: each test looks only at the classes it declared. */
+function entryOf(target: object) {
+  return listInstrumented().find((entry) => entry.target === target);
+}
+
+describe('listInstrumented()', () => {
+  test('lists each class and method with the metrics it writes: decorator, name, type, label names, help', () => {
+    const registry = new Registry();
+    class TreeService {
+      @Counted({ registry }) @Timed({ registry }) @InProgress({ registry }) @CountExceptions({ registry }) @LastCalled({ registry })
+      countTrees(): void {}
+
+      @Counted({ registry, name: 'tree_plantings', help: 'Trees planted', labels: { region: 'north' } })
+      @Timed({ registry, name: 'tree_planting_seconds', type: 'summary' })
+      static plant(): void {}
+    }
+    expect(entryOf(TreeService)).toEqual({
+      className: 'TreeService',
+      target: TreeService,
+      methods: [
+        {
+          name: 'countTrees',
+          static: false,
+          metrics: [
+            // decorators apply bottom-up
+            {
+              decorator: 'LastCalled',
+              name: 'method_last_called_timestamp_seconds',
+              type: 'gauge',
+              labelNames: ['class', 'method'],
+              help: 'Unix time in seconds when an instrumented method was last called, by class and method.',
+            },
+            {
+              decorator: 'CountExceptions',
+              name: 'method_exceptions_total',
+              type: 'counter',
+              labelNames: ['class', 'method', 'error'],
+              help: 'Errors thrown (or rejected) by instrumented methods, by class, method and error type.',
+            },
+            { decorator: 'InProgress', name: 'method_in_progress', type: 'gauge', labelNames: ['class', 'method'], help: 'Calls of instrumented methods currently running, by class and method.' },
+            {
+              decorator: 'Timed',
+              name: 'method_duration_seconds',
+              type: 'histogram',
+              labelNames: ['class', 'method', 'result'],
+              help: 'Duration of instrumented method calls in seconds (until the returned promise settles), by class, method and result.',
+            },
+            {
+              decorator: 'Counted',
+              name: 'method_calls_total',
+              type: 'counter',
+              labelNames: ['class', 'method', 'result'],
+              help: 'Completed calls of instrumented methods, by class, method and result (ok or error).',
+            },
+          ],
+        },
+        {
+          name: 'plant',
+          static: true,
+          metrics: [
+            { decorator: 'Timed', name: 'tree_planting_seconds', type: 'summary', labelNames: [], help: 'Call durations in seconds measured by @Timed.' },
+            { decorator: 'Counted', name: 'tree_plantings_total', type: 'counter', labelNames: ['region'], help: 'Trees planted' },
+          ],
+        },
+      ],
+    });
+  });
+
+  test("a subclass's specs never leak into its parent, and the parent's are not repeated on the subclass", () => {
+    const registry = new Registry();
+    class Repository {
+      @Counted({ registry }) load(): void {}
+    }
+    class UserRepository extends Repository {
+      @Counted({ registry }) override load(): void {}
+      @Timed({ registry }) save(): void {}
+    }
+    expect(entryOf(Repository)!.methods.map((method) => [method.name, method.metrics.map((metric) => metric.decorator)])).toEqual([['load', ['Counted']]]);
+    expect(entryOf(UserRepository)!.methods.map((method) => [method.name, method.metrics.map((metric) => metric.decorator)])).toEqual([
+      ['load', ['Counted']],
+      ['save', ['Timed']],
+    ]);
+  });
+
+  test('a class with no decorators of ours is not listed; the list is a copy that callers cannot corrupt', () => {
+    const registry = new Registry();
+    class Plain {
+      load(): void {}
+    }
+    class Instrumented {
+      @Counted({ registry }) load(): void {}
+    }
+    expect(entryOf(Plain)).toBeUndefined();
+    entryOf(Instrumented)!.methods[0].metrics[0].labelNames.push('tampered');
+    entryOf(Instrumented)!.methods.pop();
+    expect(entryOf(Instrumented)!.methods[0].metrics[0].labelNames).toEqual(['class', 'method', 'result']);
+  });
+});
