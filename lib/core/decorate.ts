@@ -1,7 +1,7 @@
 import { DecoratorMisuseError } from '../errors.js';
 import { recordInstrumented } from '../metadata.js';
 import { Instrumentation } from './instrumentation.js';
-import type { CallSite, ProbeRecipe } from './probe.js';
+import { VALIDATED, type CallSite, type ProbeRecipe } from './probe.js';
 import { checkIsMethod, classOfHolder, isClass, memberSite } from './site.js';
 import { METADATA_SYMBOL } from './symbol-metadata.js';
 import { instrumentationOf, wrapFunction, type AnyFunction } from './wrap.js';
@@ -144,6 +144,7 @@ function decorateStandard(recipe: ProbeRecipe, value: AnyFunction, context: Deco
   if (context.kind !== 'method') {
     throw new DecoratorMisuseError(recipe.decorator, `?.${memberName}`, `"${memberName}" is a ${context.kind}, not a method`, 'Decorate a method instead');
   }
+  checkOptionsNow(recipe, memberSite(recipe.decorator, '?', context.name, context.static));
   const metadata = context.metadata as object | undefined;
   const key = `${context.static}:${memberName}`;
   let instrumentation = instrumentationOf(value) ?? (metadata === undefined ? undefined : byMetadata.get(metadata)?.get(key));
@@ -189,6 +190,15 @@ function queueUntilClassKnown(instrumentation: Instrumentation, recipe: ProbeRec
   context.addInitializer(function (this: unknown) {
     if (instrumentation.pending === resolve) resolve(this);
   });
+}
+
+/** Runs a recipe's checks at decoration time, so misuse throws while the class is defined. */
+function checkOptionsNow(recipe: ProbeRecipe, site: CallSite): void {
+  try {
+    recipe.build({ ...site, validateOnly: true });
+  } catch (error) {
+    if (error !== VALIDATED) throw error;
+  }
 }
 
 type PendingResolver = ((instance: unknown, knownClass?: unknown) => void) & { recipes: ProbeRecipe[] };

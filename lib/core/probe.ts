@@ -54,7 +54,16 @@ export interface CallSite {
   isStatic: boolean;
   /** "TreeService.countTrees" (or the function's name), for messages. */
   place: string;
+  /**
+   * Standard decorators do not tell a method its class: at decoration time the recipe is
+   * run with this set, to throw misuse errors then; it stops (throwing `VALIDATED`) before
+   * creating any series, which waits for the class name.
+   */
+  validateOnly?: boolean;
 }
+
+/** Thrown by a recipe run with `validateOnly` once every option has been checked. */
+export const VALIDATED = Symbol('prom-decorators.validated');
 
 /** The metric a probe writes, as `listInstrumented()` reports it. */
 export interface MetricDescription {

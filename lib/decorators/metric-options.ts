@@ -1,6 +1,6 @@
 import { register as globalRegistry, type Registry } from 'prom-client';
 import { DecoratorMisuseError } from '../errors.js';
-import type { CallInfo, CallSite, MetricDescription } from '../core/probe.js';
+import { VALIDATED, type CallInfo, type CallSite, type MetricDescription } from '../core/probe.js';
 import { SeriesChooser, type ComputedLabelOptions } from './labels.js';
 import { declareFamily, type FamilyRequest } from '../metrics/declare.js';
 import type { FamilyKind, LabelValues, MetricFamily } from '../metrics/family.js';
@@ -123,6 +123,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     ...extra,
   }) as unknown as F;
   const type = defaults.kind === 'timestamp' ? 'gauge' : defaults.kind;
+  if (site.validateOnly) throw VALIDATED; // standard decorators: series wait for the class name
   const chooser = new SeriesChooser(family, baseLabels, computedNames ?? [], labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place);
   return { family, baseLabels, named, description: { name: metricName, type, labelNames, help: metricHelp }, chooser: chooser as SiteMetric<F>['chooser'] };
 }

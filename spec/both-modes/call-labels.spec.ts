@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { Counted, CountExceptions, InProgress, LastCalled, Timed } from '../../lib/index';
 import { resetWarnings } from '../../lib/log';
+import { placeOf } from './mode';
 
 // Runs in both decorator modes (jest projects "legacy" and "standard").
 
@@ -162,7 +163,7 @@ describe('labels computed from the call', () => {
         run(): void {}
       }
       return Service;
-    }).toThrow('@Counted on Service.run: computed labels need a named metric (the default "method_calls_total" has fixed labels). Give the metric a name');
+    }).toThrow(`@Counted on ${placeOf('Service', 'run')}: computed labels need a named metric (the default "method_calls_total" has fixed labels). Give the metric a name`);
   });
 
   test('labelNames without labelsFrom, or a reserved computed label, is a decoration-time error', () => {
@@ -173,14 +174,14 @@ describe('labels computed from the call', () => {
         run(): void {}
       }
       return A;
-    }).toThrow('@Counted on A.run: computed labels need both labelNames and labelsFrom.');
+    }).toThrow(`@Counted on ${placeOf('A', 'run')}: computed labels need both labelNames and labelsFrom.`);
     expect(() => {
       class B {
         @Counted({ name: 'b', labelNames: ['le'], labelsFrom: () => ({ le: '1' }) })
         run(): void {}
       }
       return B;
-    }).toThrow('@Counted on B.run: label name "le" is reserved (histograms and summaries use it). Rename the label in labelNames');
+    }).toThrow(`@Counted on ${placeOf('B', 'run')}: label name "le" is reserved (histograms and summaries use it). Rename the label in labelNames`);
   });
 
   test('the series cap sends new combinations to one __overflow__ series and warns once naming the metric', async () => {
