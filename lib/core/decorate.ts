@@ -87,8 +87,7 @@ function decorateLegacyMember(recipe: ProbeRecipe, holder: object, key: string |
  * the constructor, accessors or fields, and without calling a getter. A method that already
  * carries our decorator of the same kind keeps it (method level overrides class level).
  */
-function instrumentClass(recipe: ProbeRecipe, constructor: AnyClass): void {
-  const metadata = (constructor as unknown as Record<symbol, object | undefined>)[METADATA_SYMBOL];
+function instrumentClass(recipe: ProbeRecipe, constructor: AnyClass, metadata?: object): void {
   for (const [holder, isStatic] of [
     [constructor.prototype as object, false],
     [constructor as object, true],
@@ -139,7 +138,8 @@ function instrumentFunction<F extends AnyFunction>(recipe: ProbeRecipe, fn: F): 
  * the first instance is constructed, or at the first call, whichever comes first.
  */
 function decorateStandard(recipe: ProbeRecipe, value: AnyFunction, context: DecoratorContext): unknown {
-  if (context.kind === 'class') return instrumentClass(recipe, value as unknown as AnyClass);
+  // The class decorator's context carries the metadata object before the class does.
+  if (context.kind === 'class') return instrumentClass(recipe, value as unknown as AnyClass, context.metadata as object | undefined);
   const memberName = String(context.name);
   if (context.kind !== 'method') {
     throw new DecoratorMisuseError(recipe.decorator, `?.${memberName}`, `"${memberName}" is a ${context.kind}, not a method`, 'Decorate a method instead');

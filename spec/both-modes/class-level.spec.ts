@@ -1,0 +1,117 @@
+import { Registry } from 'prom-client';
+import { Counted, InProgress, SkipMetrics, Timed, listInstrumented } from '../../lib/index';
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => !line.startsWith('#'));
+}
+
+describe('decorators on a class', () => {
+  test('instrument every method the class declares, prototype and static, and nothing else', async () => {
+    const registry = new Registry();
+    let getterCalls = 0;
+    @Counted({ registry })
+    class OrderService {
+      field = () => 'a field';
+      static staticField = () => 'a static field';
+      constructor() {}
+      get total(): number {
+        getterCalls++;
+        return 1;
+      }
+      set total(value: number) {
+        void value;
+      }
+      place(): string {
+        return 'placed';
+      }
+      async cancel(): Promise<string> {
+        return 'cancelled';
+      }
+      static create(): OrderService {
+        return new OrderService();
+      }
+    }
+    expect(getterCalls).toBe(0);
+    const service = OrderService.create();
+    expect(service.place()).toBe('placed');
+    await expect(service.cancel()).resolves.toBe('cancelled');
+    expect(service.field()).toBe('a field');
+    expect(OrderService.staticField()).toBe('a static field');
+    expect(service.total).toBe(1);
+    expect(lines(await registry.getSingleMetricAsString('method_calls_total'))).toEqual([
+      'method_calls_total{class="OrderService",method="place",result="ok"} 1',
+      'method_calls_total{class="OrderService",method="place",result="error"} 0',
+      'method_calls_total{class="OrderService",method="cancel",result="ok"} 1',
+      'method_calls_total{class="OrderService",method="cancel",result="error"} 0',
+      'method_calls_total{class="OrderService",method="create",result="ok"} 1',
+      'method_calls_total{class="OrderService",method="create",result="error"} 0',
+    ]);
+  });
+
+  test('a method-level decorator of the same kind overrides the class-level one; other kinds still apply', async () => {
+    const registry = new Registry();
+    @Counted({ registry })
+    @InProgress({ registry })
+    class Payments {
+      @Counted({ registry, name: 'charges' })
+      charge(): void {}
+      refund(): void {}
+    }
+    const payments = new Payments();
+    payments.charge();
+    payments.refund();
+    expect(lines(await registry.getSingleMetricAsString('charges_total'))).toEqual(['charges_total 1']);
+    expect(lines(await registry.getSingleMetricAsString('method_calls_total'))).toEqual([
+      'method_calls_total{class="Payments",method="refund",result="ok"} 1',
+      'method_calls_total{class="Payments",method="refund",result="error"} 0',
+    ]);
+    expect(lines(await registry.getSingleMetricAsString('method_in_progress'))).toEqual([
+      'method_in_progress{class="Payments",method="charge"} 0',
+      'method_in_progress{class="Payments",method="refund"} 0',
+    ]);
+  });
+
+  test('@SkipMetrics() opts a method out', async () => {
+    const registry = new Registry();
+    @Timed({ registry, buckets: [1] })
+    class Service {
+      work(): void {}
+      @SkipMetrics()
+      healthCheck(): string {
+        return 'up';
+      }
+    }
+    expect(new Service().healthCheck()).toBe('up');
+    const text = await registry.getSingleMetricAsString('method_duration_seconds');
+    expect(text).toContain('method="work"');
+    expect(text).not.toContain('healthCheck');
+  });
+
+  test("inheritance: a subclass's decorators instrument its own methods; inherited ones keep the declaring class", async () => {
+    const registry = new Registry();
+    @Counted({ registry })
+    class Base {
+      shared(): string {
+        return 'base';
+      }
+    }
+    @Counted({ registry })
+    class Derived extends Base {
+      own(): string {
+        return 'derived';
+      }
+    }
+    const derived = new Derived();
+    derived.shared();
+    derived.own();
+    expect(lines(await registry.getSingleMetricAsString('method_calls_total'))).toEqual([
+      'method_calls_total{class="Base",method="shared",result="ok"} 1',
+      'method_calls_total{class="Base",method="shared",result="error"} 0',
+      'method_calls_total{class="Derived",method="own",result="ok"} 1',
+      'method_calls_total{class="Derived",method="own",result="error"} 0',
+    ]);
+    const byClass = Object.fromEntries(listInstrumented().map((entry) => [entry.className, entry]));
+    expect(byClass.Base.methods.map((method) => method.name)).toEqual(['shared']);
+    expect(byClass.Derived.methods.map((method) => method.name)).toEqual(['own']);
+  });
+});
