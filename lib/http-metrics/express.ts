@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { expressRouteTemplate } from './express-route.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type ExtraLabels, type LabelValue } from './options.js';
 
@@ -7,8 +8,9 @@ export interface ExpressHttpMetricsOptions<L extends string = never, R extends R
   skip?: (req: Request) => boolean;
   /**
    * The `route` label, read when the response ends. Default: the matched route's template
-   * with its router's mount path (`req.baseUrl + req.route.path`), `__unmatched__` when no
-   * route matched (404s, and responses sent by middleware such as express.static).
+   * under the mount patterns of its routers (`/users/:userId/posts/:postId`),
+   * `__unmatched__` when no route matched (404s, and responses sent by middleware such as
+   * express.static).
    */
   route?: (req: Request) => string | undefined;
   /** Labels computed from the request and response, declared up front. */
@@ -41,7 +43,7 @@ export function httpMetrics<const L extends string = never, R extends Record<L, 
   const extraLabels = options.extraLabels;
   const recorder = new HttpMetricsRecorder<Request>(resolved, {
     adapter: ADAPTER,
-    routeOf: options.route ?? expressRoute,
+    routeOf: options.route ?? expressRouteTemplate,
     skip: options.skip,
     extraLabels: extraLabels === undefined ? undefined : (req) => extraLabels.values(req, req.res!),
   });
@@ -49,12 +51,4 @@ export function httpMetrics<const L extends string = never, R extends Record<L, 
     recorder.start(req, req.method, req.originalUrl ?? req.url, res);
     next();
   };
-}
-
-/** `req.baseUrl + req.route.path`: the route template under its router's mount path. */
-function expressRoute(req: Request): string | undefined {
-  const route = req.route as { path?: unknown } | undefined;
-  if (route === undefined || route === null) return undefined;
-  const path = route.path;
-  return (req.baseUrl ?? '') + (typeof path === 'string' ? path : String(path));
 }
