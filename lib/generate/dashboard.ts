@@ -89,7 +89,7 @@ export function generateDashboard(options: DashboardOptions = {}): GrafanaDashbo
   let id = 1;
   let y = 0;
   for (const owner of classes) {
-    panels.push({ id: id++, type: 'row', title: owner.className, collapsed: false, panels: [], gridPos: { h: 1, w: 24, x: 0, y: y++ } });
+    panels.push({ id: id++, type: 'row', title: owner.className || 'Functions', collapsed: false, panels: [], gridPos: { h: 1, w: 24, x: 0, y: y++ } });
     for (const method of owner.methods) {
       let x = 0;
       for (const plan of panelPlans(methodSignals(owner, method, '$__rate_interval', options.matchers), quantiles)) {
