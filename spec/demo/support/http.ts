@@ -32,8 +32,17 @@ export async function inParallel<T>(items: readonly T[], limit: number, task: (i
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** The value of one sample line (`name{labels} value`) in an exposition, or undefined. */
-export function sampleValue(exposition: string, series: string): number | undefined {
-  const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+/**
+ * The value of the sample `name{labels}` in a text exposition, whatever the label order;
+ * undefined when there is no such sample.
+ */
+export function valueIn(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+  for (const line of exposition.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (match === null || match[1] !== name) continue;
+    const found = [...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map(([, key, value]) => [key, value]).sort(([a], [b]) => a.localeCompare(b));
+    if (JSON.stringify(found) === JSON.stringify(wanted)) return Number(match[3]);
+  }
+  return undefined;
 }
