@@ -11,7 +11,11 @@ export interface FastifyHttpMetricsOptions<L extends string = never, R extends R
    * for requests that reach the not-found handler.
    */
   route?: (request: FastifyRequest) => string | undefined;
-  /** Labels computed from the request and reply when the response ends, declared up front. */
+  /**
+   * Labels computed from the request and reply when the response ends, declared up front.
+   * (`register` cannot pass a type parameter to the plugin, so TypeScript checks the value
+   * types here but not the keys; the names are still checked when the plugin starts.)
+   */
   extraLabels?: ExtraLabels<L, [request: FastifyRequest, reply: FastifyReply], R>;
 }
 
@@ -29,14 +33,26 @@ const ADAPTER = 'fastifyHttpMetrics';
  * await app.register(fastifyHttpMetrics, { statusCodeGroups: true });
  * app.get('/users/:id', getUser);
  */
-export function fastifyHttpMetrics<const L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>(
-  fastify: FastifyInstance,
-  options: FastifyHttpMetricsOptions<L, R>,
-  done: (error?: Error) => void,
-): void {
-  const resolved = resolveCommonOptions(ADAPTER, options ?? {});
-  const { route, skip, extraLabels } = options ?? {};
-  const recorder = new HttpMetricsRecorder<FastifyReply>(resolved, {
+export function fastifyHttpMetrics(fastify: FastifyInstance, options: FastifyHttpMetricsOptions<string>, done: (error?: Error) => void): void {
+  let recorder: HttpMetricsRecorder<FastifyReply>;
+  try {
+    recorder = createRecorder(options ?? {});
+  } catch (error) {
+    done(error as Error); // register() rejects with the options error
+    return;
+  }
+  fastify.addHook('onRequest', (request, reply, hookDone) => {
+    const raw = request.raw;
+    recorder.start(reply, raw.method ?? 'GET', raw.url ?? '/', reply.raw);
+    hookDone();
+  });
+  done();
+}
+
+function createRecorder(options: FastifyHttpMetricsOptions<string>): HttpMetricsRecorder<FastifyReply> {
+  const resolved = resolveCommonOptions(ADAPTER, options);
+  const { route, skip, extraLabels } = options;
+  return new HttpMetricsRecorder<FastifyReply>(resolved, {
     adapter: ADAPTER,
     routeOf: route === undefined ? fastifyRoute : (reply) => route(reply.request),
     routeKnownAtStart: true,
@@ -44,12 +60,6 @@ export function fastifyHttpMetrics<const L extends string = never, R extends Rec
     skip: skip === undefined ? undefined : (reply) => skip(reply.request),
     extraLabels: extraLabels === undefined ? undefined : (reply) => extraLabels.values(reply.request, reply),
   });
-  fastify.addHook('onRequest', (request, reply, hookDone) => {
-    const raw = request.raw;
-    recorder.start(reply, raw.method ?? 'GET', raw.url ?? '/', reply.raw);
-    hookDone();
-  });
-  done();
 }
 
 // What fastify-plugin does: the hook applies to the whole app, not only to routes

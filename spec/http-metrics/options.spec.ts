@@ -1,0 +1,91 @@
+import Fastify from 'fastify';
+import { Counter, Registry } from 'prom-client';
+import { httpMetrics } from '../../lib/http-metrics/express.js';
+import { fastifyHttpMetrics } from '../../lib/http-metrics/fastify.js';
+import { koaHttpMetrics } from '../../lib/http-metrics/koa.js';
+import { withHttpMetrics } from '../../lib/http-metrics/node-http.js';
+
+/** Mistakes in the options throw when the middleware is created, naming the adapter, the option and the fix. */
+describe('HTTP metrics options', () => {
+  const message = (create: () => unknown): string => {
+    try {
+      create();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected a throw');
+  };
+
+  test('bad buckets, paths, methods, caps and labels are named with their fix', () => {
+    const registry = new Registry();
+    expect(message(() => httpMetrics({ registry, buckets: [1, 0.5] }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "buckets": buckets must be sorted in increasing order without repeats (1 then 0.5). Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]"`,
+    );
+    expect(message(() => koaHttpMetrics({ registry, metricsPath: 'metrics' }))).toMatchInlineSnapshot(
+      `"koaHttpMetrics(): option "metricsPath": "metrics" is not a path. Pass a path such as '/metrics', or false to count every path"`,
+    );
+    expect(message(() => httpMetrics({ registry, skipMethods: 'OPTIONS' as never }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "skipMethods": skipMethods must be an array of method names. Pass e.g. ['OPTIONS', 'HEAD']"`,
+    );
+    expect(message(() => httpMetrics({ registry, maxSeries: 0 }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "maxSeries": 0 is not a positive integer. Pass e.g. { maxSeries: 5000 }"`,
+    );
+    expect(message(() => httpMetrics({ registry, extraLabels: { names: ['route'], values: () => ({ route: 'x' }) } }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "extraLabels": label "route" is already set by the HTTP metrics. Give the extra label another name"`,
+    );
+    expect(message(() => httpMetrics({ registry, extraLabels: { names: ['tenant-id'], values: () => ({ 'tenant-id': 'x' }) } }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "extraLabels": label name "tenant-id" is invalid (it must match [a-zA-Z_][a-zA-Z0-9_]*). Rename the label"`,
+    );
+    expect(message(() => httpMetrics({ registry, responseSize: { buckets: [] } }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "responseSize": buckets must be a non-empty array of numbers. Pass { buckets: [1000, 100000, ...] } in bytes, or true"`,
+    );
+  });
+
+  test('the node:http form requires a route function', () => {
+    const listener = () => undefined;
+    expect(message(() => withHttpMetrics(listener, { registry: new Registry() } as never))).toMatchInlineSnapshot(
+      `"withHttpMetrics(): option "route": route is required: node:http has no router to tell the route template. Pass { route: (req) => '/users/:id' or undefined } (undefined counts the request as __unmatched__)"`,
+    );
+  });
+
+  test('the Fastify plugin reports bad options through register', async () => {
+    const fastify = Fastify();
+    await expect(fastify.register(fastifyHttpMetrics, { registry: new Registry(), buckets: [] })).rejects.toThrow(
+      'fastifyHttpMetrics: option "buckets": buckets must be a non-empty array of numbers.',
+    );
+    await fastify.close();
+  });
+
+  test('a second middleware with other extra labels on the same registry is a conflict; the same labels share the metrics', () => {
+    const registry = new Registry();
+    httpMetrics({ registry });
+    expect(() => koaHttpMetrics({ registry })).not.toThrow();
+    expect(message(() => httpMetrics({ registry, extraLabels: { names: ['tenant'], values: () => ({ tenant: 'a' }) } }))).toContain(
+      'metric "http_requests_total" is declared here as a counter with labels method, route, status_code, tenant, but @httpMetrics() on HTTP requests already declared it as a counter with labels method, route, status_code',
+    );
+  });
+
+  test('a metric of the same name registered by plain prom-client is reported, not overwritten', () => {
+    const registry = new Registry();
+    new Counter({ name: 'http_requests_total', help: 'theirs', labelNames: ['path'], registers: [registry] });
+    expect(message(() => httpMetrics({ registry }))).toContain('metric "http_requests_total" is already registered in this registry by code outside prom-decorators');
+  });
+
+  test('extra label functions are typed: other keys, missing keys and other value types do not compile', () => {
+    // Checked by `tsc --noEmit` over spec/: each @ts-expect-error must be an error.
+    const registry = new Registry();
+    const typeChecks = () => {
+      httpMetrics({ registry, extraLabels: { names: ['tenant'], values: (req) => ({ tenant: req.get('x-tenant') ?? 'none' }) } });
+      koaHttpMetrics({ registry, extraLabels: { names: ['tenant', 'plan'], values: (ctx) => ({ tenant: ctx.get('x-tenant'), plan: 1 }) } });
+      // @ts-expect-error a key that was not declared
+      httpMetrics({ registry, extraLabels: { names: ['tenant'], values: () => ({ tenant: 'a', user: 'b' }) } });
+      // @ts-expect-error a declared key missing
+      koaHttpMetrics({ registry, extraLabels: { names: ['tenant', 'plan'], values: () => ({ tenant: 'a' }) } });
+      // @ts-expect-error a value that is neither string nor number
+      withHttpMetrics(() => undefined, { registry, route: () => '/', extraLabels: { names: ['ok'], values: () => ({ ok: true }) } });
+      // @ts-expect-error node:http needs a route function
+      withHttpMetrics(() => undefined, { registry });
+    };
+    expect(typeof typeChecks).toBe('function');
+  });
+});
