@@ -1,3 +1,8 @@
+// The published declarations use Node's types (node:http, Buffer). TypeScript 6 loads no
+// @types package by itself (types defaults to []), so without this line an app that turns on
+// only experimentalDecorators fails to compile our .d.ts. errors.d.ts is always loaded through
+// index.d.ts; preserve="true" keeps the directive in the emitted declaration.
+/// <reference types="node" preserve="true" />
 /**
  * Misuse found when a class is defined throws at once, with a message that names the
  * decorator, where it was applied and how to fix it:
