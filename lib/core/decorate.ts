@@ -15,10 +15,12 @@ type AnyClass = abstract new (...args: any[]) => unknown;
  * setter or field no signature matches, so TypeScript rejects them at compile time.
  */
 export interface InstrumentDecorator {
+  // `context?: undefined` keeps these one-argument forms from matching a standard getter,
+  // setter or field decorator, which TypeScript checks by assignability.
   /** A plain function: returns the instrumented function. */
-  <F extends AnyFunction>(fn: F): F;
+  <F extends AnyFunction>(fn: F, context?: undefined): F;
   /** A class (`experimentalDecorators`): instruments every method it declares. */
-  <C extends AnyClass>(target: C): void;
+  <C extends AnyClass>(target: C, context?: undefined): void;
   /** A method (`experimentalDecorators`). */
   <T extends AnyFunction>(target: object, propertyKey: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T>;
   /** A method (standard TC39 decorators). */
