@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry, register as globalRegistry, type Registry } from 'prom-client';
+import { AggregatorRegistry, register as globalRegistry } from 'prom-client';
 import { warnOnce } from '../log.js';
-import { collectRegistry, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
+import { collectRegistry, type AnyRegistry, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
 import type { SelfMetrics } from './self-metrics.js';
 
 /**
@@ -26,7 +26,7 @@ export interface ClusterAggregationOptions {
 
 export interface ClusterWorkerOptions {
   /** The registry this worker reports. Default: prom-client's global `register`. */
-  registry?: Registry;
+  registry?: AnyRegistry;
 }
 
 interface MetricsRequestMessage {
@@ -87,7 +87,7 @@ const pending = new Map<number, (message: MetricsResponseMessage) => void>();
 let listening = false;
 
 /** The primary's source: its own registry plus every connected worker's, aggregated. */
-export function clusterSource(registry: Registry, options: ClusterAggregationOptions, self: SelfMetrics): MetricsSource {
+export function clusterSource(registry: AnyRegistry, options: ClusterAggregationOptions, self: SelfMetrics): MetricsSource {
   const workerTimeoutMs = (options.workerTimeoutSeconds ?? 3) * 1000;
   if (!(workerTimeoutMs > 0)) {
     throw new TypeError(`cluster.workerTimeoutSeconds ${options.workerTimeoutSeconds} must be above 0. Pass { cluster: { workerTimeoutSeconds: 3 } }.`);

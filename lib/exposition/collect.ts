@@ -1,4 +1,7 @@
-import type { Registry } from 'prom-client';
+import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
+
+/** A prom-client registry of either content type: every format is served from either. */
+export type AnyRegistry = Registry<PrometheusContentType> | Registry<OpenMetricsContentType>;
 
 /** One sample as metric objects return it from `get()` (prom-client's shape, ours too). */
 export interface CollectedSample {
@@ -51,7 +54,7 @@ interface MetricObject {
  * while rendering OpenMetrics), lets one failing collector be told apart from the rest, and
  * lets two scrapes in different formats share one collection.
  */
-export async function collectRegistry(registry: Registry, names?: ReadonlySet<string>): Promise<Collection> {
+export async function collectRegistry(registry: AnyRegistry, names?: ReadonlySet<string>): Promise<Collection> {
   const selected = (registry.getMetricsAsArray() as unknown as MetricObject[]).filter(
     (metric) => names === undefined || matchesName(metric.name, names),
   );
@@ -74,7 +77,7 @@ export function matchesName(name: string, names: ReadonlySet<string>): boolean {
 }
 
 /** A registry read through `collectRegistry`. */
-export function registrySource(registry: Registry): MetricsSource {
+export function registrySource(registry: AnyRegistry): MetricsSource {
   return { collect: (names) => collectRegistry(registry, names) };
 }
 
@@ -102,7 +105,7 @@ async function callGet(metric: MetricObject): Promise<CollectedMetric> {
 }
 
 /** prom-client keeps `setDefaultLabels()` in a private field; it has no public getter. */
-function defaultLabelsOf(registry: Registry): Record<string, string | number> {
+function defaultLabelsOf(registry: AnyRegistry): Record<string, string | number> {
   const labels = (registry as unknown as { _defaultLabels?: Record<string, string | number> })._defaultLabels;
   return labels !== undefined && labels !== null && typeof labels === 'object' ? labels : {};
 }

@@ -2,8 +2,9 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SecureVersion } from 'node:tls';
-import { collectDefaultMetrics, register as globalRegistry, type Registry } from 'prom-client';
+import { collectDefaultMetrics, register as globalRegistry } from 'prom-client';
 import { metricsHandler } from './handler.js';
+import type { AnyRegistry } from './collect.js';
 import type { MetricsEndpointOptions } from './scrape.js';
 
 /** TLS for the metrics server (Prometheus' `scheme: https` with `tls_config`). */
@@ -38,7 +39,7 @@ export interface ExposedMetrics {
   close(): Promise<void>;
 }
 
-const registriesWithDefaultMetrics = new WeakSet<Registry>();
+const registriesWithDefaultMetrics = new WeakSet<AnyRegistry>();
 
 /**
  * Starts a server for Prometheus to scrape (Python's `start_http_server`). Resolves once
@@ -90,7 +91,7 @@ function createServer(tls: ExposeMetricsTlsOptions | undefined, handler: (reques
 }
 
 /** prom-client's default metrics, once per registry, unless someone already turned them on. */
-function enableDefaultMetrics(registry: Registry): void {
+function enableDefaultMetrics(registry: AnyRegistry): void {
   if (registriesWithDefaultMetrics.has(registry)) return;
   registriesWithDefaultMetrics.add(registry);
   if (registry.getSingleMetric('process_cpu_user_seconds_total') !== undefined) return;

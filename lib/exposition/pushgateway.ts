@@ -1,4 +1,5 @@
 import { Pushgateway, register as globalRegistry, type Registry } from 'prom-client';
+import type { AnyRegistry } from './collect.js';
 
 export interface PushMetricsOptions {
   /** The Pushgateway's base URL, e.g. `http://pushgateway:9091`. */
@@ -8,7 +9,7 @@ export interface PushMetricsOptions {
   /** More grouping labels, e.g. `{ instance: 'nightly-1' }`. Default none. */
   groupings?: Record<string, string>;
   /** The registry to push. Default: prom-client's global `register`. */
-  registry?: Registry;
+  registry?: AnyRegistry;
   /**
    * `'push'` (default, HTTP PUT) replaces every metric of the group; `'pushAdd'` (POST)
    * replaces only the metrics pushed; `'delete'` removes the group.
@@ -33,7 +34,7 @@ export interface PushMetricsOptions {
  */
 export async function pushMetrics(options: PushMetricsOptions): Promise<void> {
   validate(options);
-  const gateway = new Pushgateway(options.url, { timeout: options.timeoutMs ?? 10_000 }, options.registry ?? globalRegistry);
+  const gateway = new Pushgateway(options.url, { timeout: options.timeoutMs ?? 10_000 }, (options.registry ?? globalRegistry) as Registry);
   const parameters = { jobName: options.job, groupings: options.groupings };
   const method = options.method ?? 'push';
   if (method === 'push') await gateway.push(parameters);

@@ -1,5 +1,5 @@
-import { register as globalRegistry, type Registry } from 'prom-client';
-import { collectRegistry, type CollectedMetric, type CollectedSample, type Collection } from './collect.js';
+import { register as globalRegistry } from 'prom-client';
+import { collectRegistry, type AnyRegistry, type CollectedMetric, type CollectedSample, type Collection } from './collect.js';
 import { contentTypeOf, negotiateFormat, type ExpositionFormat } from './negotiate.js';
 
 /**
@@ -91,7 +91,7 @@ function escapeLabelValue(value: string): string {
 
 export interface RenderMetricsOptions {
   /** Default: prom-client's global `register`. */
-  registry?: Registry;
+  registry?: AnyRegistry;
   /** The scraper's `Accept` header; missing or unknown gives the text format. */
   accept?: string;
   /** Only these families (registered names; a counter also by its name without `_total`). */

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import { register as globalRegistry, type Registry } from 'prom-client';
+import { register as globalRegistry } from 'prom-client';
 import { warnOnce } from '../log.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
-import { registrySource, sharedCollections, type Collection, type MetricsSource } from './collect.js';
+import { registrySource, sharedCollections, type AnyRegistry, type Collection, type MetricsSource } from './collect.js';
 import { acceptsGzip, contentTypeOf, negotiateFormat } from './negotiate.js';
 import { renderCollection } from './render.js';
 import { checkAuthorization, validateAuthOptions, type EndpointAuthOptions } from './security.js';
@@ -11,7 +11,7 @@ import { detachedSelfMetrics, selfMetricsFor, type SelfMetrics } from './self-me
 /** Options every way of serving the metrics shares: exposeMetrics, metricsHandler, Koa and Fastify. */
 export interface MetricsEndpointOptions extends EndpointAuthOptions {
   /** The registry to serve. Default: prom-client's global `register`. */
-  registry?: Registry;
+  registry?: AnyRegistry;
   /**
    * The one path served; other paths answer 404 (or go to the next middleware). Default
    * `/metrics`. When a router already matched a route to this handler (`app.get('/x', ...)`

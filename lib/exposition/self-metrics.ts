@@ -1,5 +1,6 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { warnOnce } from '../log.js';
+import type { AnyRegistry } from './collect.js';
 
 /**
  * The endpoint's own metrics, under their own names so they never mix with the method
@@ -17,9 +18,9 @@ export interface SelfMetrics {
   workerFailures: Counter<'reason'>;
 }
 
-const byRegistry = new WeakMap<Registry, SelfMetrics>();
+const byRegistry = new WeakMap<AnyRegistry, SelfMetrics>();
 
-export function selfMetricsFor(registry: Registry): SelfMetrics {
+export function selfMetricsFor(registry: AnyRegistry): SelfMetrics {
   const existing = byRegistry.get(registry);
   if (existing !== undefined) return existing;
   const created: SelfMetrics = {
@@ -48,14 +49,14 @@ export function detachedSelfMetrics(): SelfMetrics {
 }
 
 /** Get-or-create: a second handler on the registry reuses the first one's counters. */
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
+function counter<L extends string>(registry: AnyRegistry, name: string, help: string, labelNames: L[]): Counter<L> {
   const existing = registry.getSingleMetric(name);
   if (existing instanceof Counter) return existing as Counter<L>;
   if (existing !== undefined) return foreignName(name, new Counter({ name, help, labelNames, registers: [] }));
   return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
-function gauge(registry: Registry, name: string, help: string): Gauge {
+function gauge(registry: AnyRegistry, name: string, help: string): Gauge {
   const existing = registry.getSingleMetric(name);
   if (existing instanceof Gauge) return existing;
   if (existing !== undefined) return foreignName(name, new Gauge({ name, help, registers: [] }));

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, openMetricsContentType, Registry, Summary, type OpenMetricsContentType } from 'prom-client';
 import { Counted, CountExceptions, InProgress, LastCalled, Timed } from '../../lib';
 import { renderMetrics } from '../../lib/exposition/render';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../../lib/exposition/negotiate';
@@ -65,7 +65,7 @@ describe('renderMetrics', () => {
     );
     const openMetrics = renders[0].body;
     renders.forEach((render, index) => expect(render.body).toBe(index % 2 === 0 ? openMetrics : text.body));
-    expect(registry.getSingleMetric('requests_total')?.name).toBe('requests_total');
+    expect((registry.getSingleMetric('requests_total') as unknown as { name: string }).name).toBe('requests_total');
     expect(registry.contentType).toBe(TEXT_CONTENT_TYPE);
     expect(sampleLines((await renderMetrics({ registry })).body, 'requests')).toEqual(['requests_total{path="/a\\"b\\\\c\\nd",service="trees"} 3']);
   });
@@ -78,8 +78,9 @@ describe('renderMetrics', () => {
   });
 
   test('exemplars appear in OpenMetrics only (and an OpenMetrics registry serves text too)', async () => {
-    const registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
-    const counter = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['shop'], enableExemplars: true, registers: [registry] });
+    const registry = new Registry<OpenMetricsContentType>();
+    registry.setContentType(openMetricsContentType);
+    const counter = new Counter<string>({ name: 'orders_total', help: 'Orders', labelNames: ['shop'], enableExemplars: true, registers: [registry] });
     counter.inc({ labels: { shop: 'north' }, value: 2, exemplarLabels: { trace_id: 'abc123' } });
     const text = (await renderMetrics({ registry })).body;
     const openMetrics = (await renderMetrics({ registry, accept: OPENMETRICS })).body;

@@ -1,0 +1,151 @@
+import cluster, { type Worker } from 'node:cluster';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { exposeMetrics, type ExposedMetrics } from '../../lib';
+import { fetchUrl, PROMETHEUS_ACCEPT, promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines } from './http-client';
+
+// Real forked node:cluster workers running the TypeScript sources through a small loader.
+// The tests run in order on the same three workers (the latecomer's extra call shows up in
+// later sums; failures counted by one test stay counted in the next).
+const WORKER_SCRIPT = join(__dirname, 'fixtures/cluster-worker.ts');
+const LOADER = join(__dirname, 'fixtures/ts-register.js');
+
+interface ReadyWorker {
+  worker: Worker;
+  lastCalled?: number;
+}
+
+function forkWorker(environment: Record<string, string>): Promise<ReadyWorker> {
+  const worker = cluster.fork(environment);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start in time')), 30_000);
+    worker.on('message', (message: { type?: string; lastCalled?: number }) => {
+      if (message.type !== 'test-worker-ready') return;
+      clearTimeout(timer);
+      resolve({ worker, lastCalled: message.lastCalled });
+    });
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before it was ready`));
+    });
+  });
+}
+
+function stopWorker(worker: Worker): Promise<void> {
+  if (worker.isDead()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 5_000);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.process.kill('SIGKILL');
+  });
+}
+
+describe('node:cluster aggregation (issue 5 §4)', () => {
+  const healthy: ReadyWorker[] = [];
+  let exposed: ExposedMetrics;
+
+  beforeAll(async () => {
+    cluster.setupPrimary({ exec: WORKER_SCRIPT, execArgv: ['-r', LOADER], silent: false });
+    healthy.push(...(await Promise.all([1, 2, 3].map((calls) => forkWorker({ WORKER_CALLS: String(calls) })))));
+    exposed = await exposeMetrics(0, {
+      host: '127.0.0.1',
+      registry: new Registry(),
+      defaultMetrics: false,
+      cluster: { workerTimeoutSeconds: 1 },
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await exposed?.close();
+    await Promise.all(Object.values(cluster.workers ?? {}).map((worker) => (worker === undefined ? undefined : stopWorker(worker))));
+  });
+
+  test('the primary serves the sum over workers: counters and in-progress summed', async () => {
+    const response = await fetchUrl(exposed.url);
+    expect(response.status).toBe(200);
+    expect(sampleLines(response.text, 'method_calls_total')).toEqual([
+      'method_calls_total{class="Kitchen",method="cook",result="ok"} 6',
+      'method_calls_total{class="Kitchen",method="cook",result="error"} 0',
+    ]);
+    expect(sampleLines(response.text, 'method_in_progress')).toEqual(['method_in_progress{class="Kitchen",method="simmer"} 3']);
+    expect(promtoolCheckMetrics(response.text)).toEqual({ status: 0, output: '' });
+  });
+
+  test('last-called timestamps aggregate by max: the latest call in any worker wins', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [latecomer] = healthy;
+    const cooked = new Promise<number>((resolve) => {
+      const onMessage = (message: { type?: string; lastCalled?: number }) => {
+        if (message.type !== 'test-cooked') return;
+        latecomer.worker.off('message', onMessage);
+        resolve(message.lastCalled ?? 0);
+      };
+      latecomer.worker.on('message', onMessage);
+    });
+    latecomer.worker.send({ type: 'test-cook-now' });
+    const latest = await cooked;
+    const othersLatest = Math.max(...healthy.slice(1).map((ready) => ready.lastCalled ?? 0));
+    expect(latest - othersLatest).toBeGreaterThan(0.25); // precondition: the late call is clearly the latest
+    const response = await fetchUrl(`${exposed.url}?name[]=method_last_called_timestamp_seconds`);
+    const lines = sampleLines(response.text, 'method_last_called_timestamp_seconds');
+    expect(lines).toHaveLength(1);
+    const [, served] = /^method_last_called_timestamp_seconds\{class="Kitchen",method="cook"\} (\S+)$/.exec(lines[0]) ?? [];
+    // The value is recomputed from a monotonic clock at each collection: equal to well under a millisecond.
+    expect(Math.abs(Number(served) - latest)).toBeLessThan(0.01);
+  });
+
+  test('the aggregated metrics are served in OpenMetrics too', async () => {
+    const response = await fetchUrl(exposed.url, { headers: { Accept: PROMETHEUS_ACCEPT } });
+    expect(response.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(sampleLines(response.text, 'method_calls')).toEqual([
+      'method_calls_total{class="Kitchen",method="cook",result="ok"} 7',
+      'method_calls_total{class="Kitchen",method="cook",result="error"} 0',
+    ]);
+    expect(response.text.endsWith('# EOF\n')).toBe(true);
+    expect(promtoolParseOpenMetrics(response.text)).toMatchObject({ status: 0 });
+  });
+
+  test('a worker that does not answer in time is left out and counted; the scrape still succeeds', async () => {
+    const stuck = await forkWorker({ WORKER_CALLS: '100', WORKER_MODE: 'hang' });
+    try {
+      const response = await fetchUrl(exposed.url);
+      expect(response.status).toBe(200);
+      expect(sampleLines(response.text, 'method_calls_total')).toEqual([
+        'method_calls_total{class="Kitchen",method="cook",result="ok"} 7',
+        'method_calls_total{class="Kitchen",method="cook",result="error"} 0',
+      ]);
+      const after = await fetchUrl(`${exposed.url}?name[]=prom_decorators_cluster_worker_failures_total`);
+      expect(sampleLines(after.text, 'prom_decorators_cluster_worker_failures_total')).toEqual([
+        'prom_decorators_cluster_worker_failures_total{reason="timeout"} 1',
+      ]);
+    } finally {
+      await stopWorker(stuck.worker);
+    }
+  }, 30_000);
+
+  test('a worker that dies during a scrape is left out and counted as disconnected', async () => {
+    const doomed = await forkWorker({ WORKER_CALLS: '100', WORKER_MODE: 'hang' });
+    const collecting = new Promise<void>((resolve) => {
+      doomed.worker.on('message', (message: { type?: string }) => {
+        if (message.type === 'test-collect-started') resolve();
+      });
+    });
+    const scrape = fetchUrl(exposed.url);
+    await collecting; // the worker holds the scrape now
+    await stopWorker(doomed.worker);
+    const response = await scrape;
+    expect(response.status).toBe(200);
+    expect(sampleLines(response.text, 'method_calls_total')).toEqual([
+      'method_calls_total{class="Kitchen",method="cook",result="ok"} 7',
+      'method_calls_total{class="Kitchen",method="cook",result="error"} 0',
+    ]);
+    const after = await fetchUrl(`${exposed.url}?name[]=prom_decorators_cluster_worker_failures_total`);
+    expect(sampleLines(after.text, 'prom_decorators_cluster_worker_failures_total')).toEqual([
+      'prom_decorators_cluster_worker_failures_total{reason="timeout"} 1',
+      'prom_decorators_cluster_worker_failures_total{reason="disconnected"} 1',
+    ]);
+  }, 30_000);
+});
