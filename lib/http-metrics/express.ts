@@ -1,9 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { expressRouteTemplate } from './express-route.js';
+import type { LabelValue } from '../decorators/labels.js';
 import { HttpMetricsRecorder } from './recorder.js';
-import { resolveCommonOptions, type CommonHttpMetricsOptions, type ExtraLabels, type LabelValue } from './options.js';
+import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface ExpressHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions {
+export interface ExpressHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions,
+    HttpLabelOptions<L, [req: Request, res: Response], R> {
   /** Requests for which this returns true are not counted. */
   skip?: (req: Request) => boolean;
   /**
@@ -13,8 +15,6 @@ export interface ExpressHttpMetricsOptions<L extends string = never, R extends R
    * express.static).
    */
   route?: (req: Request) => string | undefined;
-  /** Labels computed from the request and response, declared up front. */
-  extraLabels?: ExtraLabels<L, [req: Request, res: Response], R>;
 }
 
 const ADAPTER = 'httpMetrics()';
@@ -40,12 +40,12 @@ export function httpMetrics<const L extends string = never, R extends Record<L, 
   options: ExpressHttpMetricsOptions<L, R> = {},
 ): RequestHandler {
   const resolved = resolveCommonOptions(ADAPTER, options);
-  const extraLabels = options.extraLabels;
+  const labelsFrom = options.labelsFrom;
   const recorder = new HttpMetricsRecorder<Request>(resolved, {
     adapter: ADAPTER,
     routeOf: options.route ?? expressRouteTemplate,
     skip: options.skip,
-    extraLabels: extraLabels === undefined ? undefined : (req) => extraLabels.values(req, req.res!),
+    extraLabels: labelsFrom === undefined ? undefined : (req) => labelsFrom(req, req.res!),
   });
   return function httpMetricsMiddleware(req, res, next) {
     recorder.start(req, req.method, req.originalUrl ?? req.url, res);

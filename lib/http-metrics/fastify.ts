@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LabelValue } from '../decorators/labels.js';
 import { HttpMetricsRecorder } from './recorder.js';
-import { resolveCommonOptions, type CommonHttpMetricsOptions, type ExtraLabels, type LabelValue } from './options.js';
+import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface FastifyHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions {
+export interface FastifyHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions,
+    // `register` cannot hand a type parameter to the plugin: TypeScript checks the value types of
+    // labelsFrom here but not its keys; the names are still checked when the plugin starts.
+    HttpLabelOptions<L, [request: FastifyRequest, reply: FastifyReply], R> {
   /** Requests for which this returns true are not counted. */
   skip?: (request: FastifyRequest) => boolean;
   /**
@@ -11,12 +15,6 @@ export interface FastifyHttpMetricsOptions<L extends string = never, R extends R
    * for requests that reach the not-found handler.
    */
   route?: (request: FastifyRequest) => string | undefined;
-  /**
-   * Labels computed from the request and reply when the response ends, declared up front.
-   * (`register` cannot pass a type parameter to the plugin, so TypeScript checks the value
-   * types here but not the keys; the names are still checked when the plugin starts.)
-   */
-  extraLabels?: ExtraLabels<L, [request: FastifyRequest, reply: FastifyReply], R>;
 }
 
 const ADAPTER = 'fastifyHttpMetrics';
@@ -51,14 +49,14 @@ export function fastifyHttpMetrics(fastify: FastifyInstance, options: FastifyHtt
 
 function createRecorder(options: FastifyHttpMetricsOptions<string>): HttpMetricsRecorder<FastifyReply> {
   const resolved = resolveCommonOptions(ADAPTER, options);
-  const { route, skip, extraLabels } = options;
+  const { route, skip, labelsFrom } = options;
   return new HttpMetricsRecorder<FastifyReply>(resolved, {
     adapter: ADAPTER,
     routeOf: route === undefined ? fastifyRoute : (reply) => route(reply.request),
     routeKnownAtStart: true,
     contentLength: (reply) => reply.getHeader('content-length'), // Fastify hands its headers to writeHead, where getHeader cannot see them
     skip: skip === undefined ? undefined : (reply) => skip(reply.request),
-    extraLabels: extraLabels === undefined ? undefined : (reply) => extraLabels.values(reply.request, reply),
+    extraLabels: labelsFrom === undefined ? undefined : (reply) => labelsFrom(reply.request, reply),
   });
 }
 

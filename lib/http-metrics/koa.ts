@@ -1,8 +1,10 @@
 import type { Context, Middleware } from 'koa';
+import type { LabelValue } from '../decorators/labels.js';
 import { HttpMetricsRecorder } from './recorder.js';
-import { resolveCommonOptions, type CommonHttpMetricsOptions, type ExtraLabels, type LabelValue } from './options.js';
+import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface KoaHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions {
+export interface KoaHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions,
+    HttpLabelOptions<L, [ctx: Context], R> {
   /** Requests for which this returns true are not counted. */
   skip?: (ctx: Context) => boolean;
   /**
@@ -11,8 +13,6 @@ export interface KoaHttpMetricsOptions<L extends string = never, R extends Recor
    * when none did.
    */
   route?: (ctx: Context) => string | undefined;
-  /** Labels computed from the context when the response ends, declared up front. */
-  extraLabels?: ExtraLabels<L, [ctx: Context], R>;
 }
 
 const ADAPTER = 'koaHttpMetrics()';
@@ -32,12 +32,12 @@ export function koaHttpMetrics<const L extends string = never, R extends Record<
   options: KoaHttpMetricsOptions<L, R> = {},
 ): Middleware {
   const resolved = resolveCommonOptions(ADAPTER, options);
-  const extraLabels = options.extraLabels;
+  const labelsFrom = options.labelsFrom;
   const recorder = new HttpMetricsRecorder<Context>(resolved, {
     adapter: ADAPTER,
     routeOf: options.route ?? koaRoute,
     skip: options.skip,
-    extraLabels: extraLabels === undefined ? undefined : (ctx) => extraLabels.values(ctx),
+    extraLabels: labelsFrom === undefined ? undefined : (ctx) => labelsFrom(ctx),
   });
   return function koaHttpMetricsMiddleware(ctx, next) {
     const req = ctx.req;

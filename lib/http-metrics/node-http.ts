@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpMetricsOptionsError } from './errors.js';
+import type { LabelValue } from '../decorators/labels.js';
 import { HttpMetricsRecorder } from './recorder.js';
-import { resolveCommonOptions, type CommonHttpMetricsOptions, type ExtraLabels, type LabelValue } from './options.js';
+import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface NodeHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions {
+export interface NodeHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions,
+    HttpLabelOptions<L, [req: IncomingMessage, res: ServerResponse], R> {
   /**
    * The `route` label of a request, read once when it arrives: a template such as
    * `/users/:id`, never the raw URL (its values would become series). `undefined` counts
@@ -12,8 +14,6 @@ export interface NodeHttpMetricsOptions<L extends string = never, R extends Reco
   route: (req: IncomingMessage) => string | undefined;
   /** Requests for which this returns true are not counted. */
   skip?: (req: IncomingMessage) => boolean;
-  /** Labels computed from the request and response when the response ends, declared up front. */
-  extraLabels?: ExtraLabels<L, [req: IncomingMessage, res: ServerResponse], R>;
 }
 
 const ADAPTER = 'withHttpMetrics()';
@@ -48,13 +48,13 @@ export function withHttpMetrics<
       "Pass { route: (req) => '/users/:id' or undefined } (undefined counts the request as __unmatched__)",
     );
   }
-  const extraLabels = options.extraLabels;
+  const labelsFrom = options.labelsFrom;
   const recorder = new HttpMetricsRecorder<IncomingMessage>(resolved, {
     adapter: ADAPTER,
     routeOf: options.route,
     routeKnownAtStart: true,
     skip: options.skip,
-    extraLabels: extraLabels === undefined ? undefined : (req, res) => extraLabels.values(req, res),
+    extraLabels: labelsFrom === undefined ? undefined : (req, res) => labelsFrom(req, res),
   });
   return function requestListenerWithHttpMetrics(this: unknown, req: Req, res: Res): unknown {
     recorder.start(req, req.method ?? 'GET', req.url ?? '/', res);

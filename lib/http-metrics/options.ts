@@ -1,24 +1,28 @@
 import type { Registry } from 'prom-client';
 import { DEFAULT_BUCKETS } from '../decorators/timed.js';
-import { labelNameProblem } from '../metrics/validation.js';
-import { bucketsProblem } from '../metrics/validation.js';
+import { bucketsProblem, labelNameProblem } from '../metrics/validation.js';
 import { HttpMetricsOptionsError } from './errors.js';
 
-/** A label value as a label function may return it; numbers are written in decimal. */
-export type LabelValue = string | number;
+import type { LabelValue } from '../decorators/labels.js';
 
 /**
  * Labels computed from the request and response when the response ends, declared up front
- * like the decorators' computed labels: `names` are checked when the middleware is created,
- * and TypeScript rejects a `values` function that returns other keys, misses one, or returns
- * something other than a string or number. Their combinations count against `maxSeries`.
+ * like the decorators' computed labels (`labelNames` + `labelsFrom`): the names are checked
+ * when the middleware is created, and TypeScript rejects a `labelsFrom` that returns other
+ * keys, misses one, or gives a value that is not a string or number. They are added to
+ * `http_requests_total`, `http_request_duration_seconds` and `http_response_size_bytes`
+ * (not to the in-flight gauge, which is read before the response exists), and their
+ * combinations count against `maxSeries`. A `labelsFrom` that throws, or a value of another
+ * type, is logged once and recorded as `__error__`: the request is still counted.
  *
  * @example
- * extraLabels: { names: ['tenant'], values: (req) => ({ tenant: req.get('x-tenant') ?? 'none' }) }
+ * httpMetrics({ labelNames: ['tenant'], labelsFrom: (req) => ({ tenant: req.get('x-tenant') ?? 'none' }) })
  */
-export interface ExtraLabels<L extends string, A extends unknown[], R extends Record<L, LabelValue>> {
-  names: readonly L[];
-  values: (...args: A) => R & Record<Exclude<keyof R, L>, never>;
+export interface HttpLabelOptions<L extends string, A extends unknown[], R extends Record<L, LabelValue>> {
+  /** Names of the labels `labelsFrom` computes. */
+  labelNames?: readonly L[];
+  /** Computes exactly the labels named in `labelNames` when the response ends. */
+  labelsFrom?: (...args: A) => R & Record<Exclude<keyof R, L>, never>;
 }
 
 /** Options every form (Express, Koa, Fastify, node:http) takes. */
@@ -83,7 +87,7 @@ export interface ResolvedCommonOptions {
 /** Checks the options once, when the middleware is created; a mistake throws naming the option and the fix. */
 export function resolveCommonOptions(
   adapter: string,
-  options: CommonHttpMetricsOptions & { extraLabels?: { names: readonly string[]; values: unknown }; skip?: unknown },
+  options: CommonHttpMetricsOptions & { labelNames?: readonly string[]; labelsFrom?: unknown; skip?: unknown },
 ): ResolvedCommonOptions {
   if (options === null || typeof options !== 'object') {
     throw new HttpMetricsOptionsError(adapter, 'options', `options must be an object, got ${String(options)}`, 'Pass { ... } or nothing');
@@ -117,7 +121,7 @@ export function resolveCommonOptions(
     skipMethods: new Set(skipMethods.map((method) => method.toUpperCase())),
     responseSizeBuckets,
     maxSeries,
-    extraLabelNames: checkedExtraLabelNames(adapter, options.extraLabels),
+    extraLabelNames: checkedLabelNames(adapter, options.labelNames, options.labelsFrom),
   };
 }
 
@@ -129,21 +133,24 @@ function checkedBuckets(adapter: string, option: string, given: readonly number[
   return buckets;
 }
 
-function checkedExtraLabelNames(adapter: string, extraLabels: { names: readonly string[]; values: unknown } | undefined): string[] {
-  if (extraLabels === undefined) return [];
-  const fix = "Pass { names: ['tenant'], values: (...) => ({ tenant: '...' }) }";
-  if (extraLabels === null || typeof extraLabels !== 'object' || !Array.isArray(extraLabels.names) || typeof extraLabels.values !== 'function') {
-    throw new HttpMetricsOptionsError(adapter, 'extraLabels', 'extraLabels needs an array of label names and a values function', fix);
+function checkedLabelNames(adapter: string, labelNames: readonly string[] | undefined, labelsFrom: unknown): string[] {
+  if (labelNames === undefined && labelsFrom === undefined) return [];
+  const fix = "Pass { labelNames: ['tenant'], labelsFrom: (...) => ({ tenant: '...' }) }";
+  if (!Array.isArray(labelNames) || labelNames.length === 0) {
+    throw new HttpMetricsOptionsError(adapter, 'labelNames', 'labelsFrom needs the names of the labels it computes in labelNames', fix);
+  }
+  if (typeof labelsFrom !== 'function') {
+    throw new HttpMetricsOptionsError(adapter, 'labelsFrom', 'labelNames needs a labelsFrom function that computes them', fix);
   }
   const seen = new Set<string>();
-  for (const name of extraLabels.names) {
+  for (const name of labelNames) {
     const problem = typeof name === 'string' ? labelNameProblem(name) : `label name ${JSON.stringify(name)} is not a string`;
-    if (problem !== undefined) throw new HttpMetricsOptionsError(adapter, 'extraLabels', problem, 'Rename the label');
+    if (problem !== undefined) throw new HttpMetricsOptionsError(adapter, 'labelNames', problem, 'Rename the label');
     if (FIXED_LABELS.includes(name)) {
-      throw new HttpMetricsOptionsError(adapter, 'extraLabels', `label "${name}" is already set by the HTTP metrics`, 'Give the extra label another name');
+      throw new HttpMetricsOptionsError(adapter, 'labelNames', `label "${name}" is already set by the HTTP metrics`, 'Give the label another name');
     }
-    if (seen.has(name)) throw new HttpMetricsOptionsError(adapter, 'extraLabels', `label "${name}" is named twice`, 'Name each label once');
+    if (seen.has(name)) throw new HttpMetricsOptionsError(adapter, 'labelNames', `label "${name}" is named twice`, 'Name each label once');
     seen.add(name);
   }
-  return [...extraLabels.names];
+  return [...labelNames];
 }

@@ -20,11 +20,11 @@ export interface AdapterHooks<S> {
   contentLength?: (source: S) => unknown;
   /** The user's skip predicate, in the framework's terms. */
   skip?: (source: S) => boolean;
-  /** The user's extra label function, in the framework's terms. */
+  /** The user's labelsFrom, in the framework's terms. */
   extraLabels?: (source: S, response: ServerResponse) => Record<string, unknown>;
 }
 
-/** The value an extra label takes when its function threw or returned no string or number for it. */
+/** The value a computed label takes when labelsFrom threw or gave it no string or number. */
 export const LABEL_ERROR_VALUE = '__error__';
 
 /** The series one label combination writes, resolved once and reused. */
@@ -207,7 +207,7 @@ export class HttpMetricsRecorder<S> {
     try {
       computed = this.hooks.extraLabels!(source, response);
     } catch (failure) {
-      warnOnce(`http-labels:${this.hooks.adapter}`, `the extraLabels function of ${this.hooks.adapter} threw; its labels were recorded as ${LABEL_ERROR_VALUE}`, failure);
+      warnOnce(`http-labels:${this.hooks.adapter}`, `labelsFrom of ${this.hooks.adapter} threw; its labels were recorded as ${LABEL_ERROR_VALUE}`, failure);
     }
     for (const name of this.options.extraLabelNames) {
       const value = computed?.[name];
@@ -217,7 +217,7 @@ export class HttpMetricsRecorder<S> {
         if (computed !== undefined) {
           warnOnce(
             `http-label:${this.hooks.adapter}:${name}`,
-            `the extraLabels function of ${this.hooks.adapter} gave label "${name}" a ${typeof value} value; recorded as ${LABEL_ERROR_VALUE} (return a string or number)`,
+            `labelsFrom of ${this.hooks.adapter} gave label "${name}" a ${value === null ? 'null' : typeof value} value; recorded as ${LABEL_ERROR_VALUE} (labels must be strings or numbers)`,
           );
         }
         values[name] = LABEL_ERROR_VALUE;

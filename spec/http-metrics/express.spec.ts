@@ -90,7 +90,7 @@ describe('httpMetrics() for Express', () => {
         registry,
         skip: (req) => req.get('x-synthetic') === '1',
         route: (req) => (req.originalUrl.startsWith('/static/') ? '/static/*' : req.route === undefined ? undefined : String(req.route.path)),
-        extraLabels: { names: ['tenant', 'cache'], values: (req, res) => ({ tenant: req.get('x-tenant') ?? 'none', cache: String(res.get('x-cache') ?? 'miss') }) },
+        labelNames: ['tenant', 'cache'], labelsFrom: (req, res) => ({ tenant: req.get('x-tenant') ?? 'none', cache: String(res.get('x-cache') ?? 'miss') }),
       }),
     );
     app.use('/static', (_req, res) => {

@@ -44,7 +44,7 @@ describe('fastifyHttpMetrics for Fastify', () => {
     await fastify.register(fastifyHttpMetrics, {
       registry,
       skip: (request) => request.headers['x-synthetic'] === '1',
-      extraLabels: { names: ['version'], values: (request, reply) => ({ version: `${request.headers['accept-version'] ?? 'none'}/${reply.statusCode}` }) },
+      labelNames: ['version'], labelsFrom: (request, reply) => ({ version: `${request.headers['accept-version'] ?? 'none'}/${reply.statusCode}` }),
     });
     fastify.get('/hello', async () => 'hi');
     const url = await start(fastify);

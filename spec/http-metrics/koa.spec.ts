@@ -58,7 +58,7 @@ describe('koaHttpMetrics() for Koa', () => {
       koaHttpMetrics({
         registry,
         skip: (ctx) => ctx.get('user-agent') === 'kube-probe',
-        extraLabels: { names: ['tenant'], values: (ctx) => ({ tenant: String(ctx.state.tenant ?? 'none') }) },
+        labelNames: ['tenant'], labelsFrom: (ctx) => ({ tenant: String(ctx.state.tenant ?? 'none') }),
       }),
     );
     app.use(async (ctx, next) => {

@@ -55,20 +55,18 @@ describe('withHttpMetrics() for node:http', () => {
     ]);
   });
 
-  test('records extra labels that throw or are not strings as __error__, logs once, and serves the request', async () => {
+  test('records computed labels that throw or are not strings as __error__, logs once, and serves the request', async () => {
     const registry = new Registry();
     let calls = 0;
     const url = await start(
       withHttpMetrics(hello, {
         registry,
         route: () => '/hello',
-        extraLabels: {
-          names: ['region'],
-          values: () => {
-            calls++;
-            if (calls === 1) throw new Error('no region');
-            return { region: (calls === 2 ? null : 'eu') as string };
-          },
+        labelNames: ['region'],
+        labelsFrom: () => {
+          calls++;
+          if (calls === 1) throw new Error('no region');
+          return { region: (calls === 2 ? null : 'eu') as string };
         },
       }),
     );
@@ -79,8 +77,8 @@ describe('withHttpMetrics() for node:http', () => {
       'http_requests_total{method="GET",route="/hello",status_code="200",region="eu"} 1',
     ]);
     expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
-      'prom-decorators: the extraLabels function of withHttpMetrics() threw; its labels were recorded as __error__',
-      'prom-decorators: the extraLabels function of withHttpMetrics() gave label "region" a object value; recorded as __error__ (return a string or number)',
+      'prom-decorators: labelsFrom of withHttpMetrics() threw; its labels were recorded as __error__',
+      'prom-decorators: labelsFrom of withHttpMetrics() gave label "region" a null value; recorded as __error__ (labels must be strings or numbers)',
     ]);
   });
 

@@ -30,11 +30,17 @@ describe('HTTP metrics options', () => {
     expect(message(() => httpMetrics({ registry, maxSeries: 0 }))).toMatchInlineSnapshot(
       `"httpMetrics(): option "maxSeries": 0 is not a positive integer. Pass e.g. { maxSeries: 5000 }"`,
     );
-    expect(message(() => httpMetrics({ registry, extraLabels: { names: ['route'], values: () => ({ route: 'x' }) } }))).toMatchInlineSnapshot(
-      `"httpMetrics(): option "extraLabels": label "route" is already set by the HTTP metrics. Give the extra label another name"`,
+    expect(message(() => httpMetrics({ registry, labelNames: ['route'], labelsFrom: () => ({ route: 'x' }) }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "labelNames": label "route" is already set by the HTTP metrics. Give the label another name"`,
     );
-    expect(message(() => httpMetrics({ registry, extraLabels: { names: ['tenant-id'], values: () => ({ 'tenant-id': 'x' }) } }))).toMatchInlineSnapshot(
-      `"httpMetrics(): option "extraLabels": label name "tenant-id" is invalid (it must match [a-zA-Z_][a-zA-Z0-9_]*). Rename the label"`,
+    expect(message(() => httpMetrics({ registry, labelNames: ['tenant-id'], labelsFrom: () => ({ 'tenant-id': 'x' }) }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "labelNames": label name "tenant-id" is invalid (it must match [a-zA-Z_][a-zA-Z0-9_]*). Rename the label"`,
+    );
+    expect(message(() => httpMetrics({ registry, labelNames: ['tenant'] }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "labelsFrom": labelNames needs a labelsFrom function that computes them. Pass { labelNames: ['tenant'], labelsFrom: (...) => ({ tenant: '...' }) }"`,
+    );
+    expect(message(() => httpMetrics({ registry, labelsFrom: () => ({}) }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "labelNames": labelsFrom needs the names of the labels it computes in labelNames. Pass { labelNames: ['tenant'], labelsFrom: (...) => ({ tenant: '...' }) }"`,
     );
     expect(message(() => httpMetrics({ registry, responseSize: { buckets: [] } }))).toMatchInlineSnapshot(
       `"httpMetrics(): option "responseSize": buckets must be a non-empty array of numbers. Pass { buckets: [1000, 100000, ...] } in bytes, or true"`,
@@ -60,7 +66,7 @@ describe('HTTP metrics options', () => {
     const registry = new Registry();
     httpMetrics({ registry });
     expect(() => koaHttpMetrics({ registry })).not.toThrow();
-    expect(message(() => httpMetrics({ registry, extraLabels: { names: ['tenant'], values: () => ({ tenant: 'a' }) } }))).toContain(
+    expect(message(() => httpMetrics({ registry, labelNames: ['tenant'], labelsFrom: () => ({ tenant: 'a' }) }))).toContain(
       'metric "http_requests_total" is declared here as a counter with labels method, route, status_code, tenant, but @httpMetrics() on HTTP requests already declared it as a counter with labels method, route, status_code',
     );
   });
@@ -75,14 +81,14 @@ describe('HTTP metrics options', () => {
     // Checked by `tsc --noEmit` over spec/: each @ts-expect-error must be an error.
     const registry = new Registry();
     const typeChecks = () => {
-      httpMetrics({ registry, extraLabels: { names: ['tenant'], values: (req) => ({ tenant: req.get('x-tenant') ?? 'none' }) } });
-      koaHttpMetrics({ registry, extraLabels: { names: ['tenant', 'plan'], values: (ctx) => ({ tenant: ctx.get('x-tenant'), plan: 1 }) } });
+      httpMetrics({ registry, labelNames: ['tenant'], labelsFrom: (req) => ({ tenant: req.get('x-tenant') ?? 'none' }) });
+      koaHttpMetrics({ registry, labelNames: ['tenant', 'plan'], labelsFrom: (ctx) => ({ tenant: ctx.get('x-tenant'), plan: 1 }) });
       // @ts-expect-error a key that was not declared
-      httpMetrics({ registry, extraLabels: { names: ['tenant'], values: () => ({ tenant: 'a', user: 'b' }) } });
+      httpMetrics({ registry, labelNames: ['tenant'], labelsFrom: () => ({ tenant: 'a', user: 'b' }) });
       // @ts-expect-error a declared key missing
-      koaHttpMetrics({ registry, extraLabels: { names: ['tenant', 'plan'], values: () => ({ tenant: 'a' }) } });
+      koaHttpMetrics({ registry, labelNames: ['tenant', 'plan'], labelsFrom: () => ({ tenant: 'a' }) });
       // @ts-expect-error a value that is neither string nor number
-      withHttpMetrics(() => undefined, { registry, route: () => '/', extraLabels: { names: ['ok'], values: () => ({ ok: true }) } });
+      withHttpMetrics(() => undefined, { registry, route: () => '/', labelNames: ['ok'], labelsFrom: () => ({ ok: true }) });
       // @ts-expect-error node:http needs a route function
       withHttpMetrics(() => undefined, { registry });
     };
