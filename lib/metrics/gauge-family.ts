@@ -25,12 +25,24 @@ export class GaugeFamily extends MetricFamily<GaugeSeries> {
 }
 
 /**
+ * A timestamp series: probes store `performance.now()` in `value`; the Unix seconds it was
+ * converted to are kept, so a value is converted once and then published unchanged.
+ */
+export interface TimestampSeries extends GaugeSeries {
+  convertedFrom: number;
+  seconds: number;
+}
+
+/**
  * A gauge of Unix timestamps in seconds. Probes store the monotonic `performance.now()`
  * they already read for timing (0 = never), so recording costs no extra clock read; the
- * wall-clock offset is taken at collect time, so clock drift never accumulates between
- * scrapes. Aggregated across cluster workers by max: the latest call wins.
+ * wall-clock offset is taken at the first collect after a call, so clock drift never
+ * accumulates between scrapes. Each recorded time is converted once: the offset jitters by
+ * a fraction of a millisecond from one collect to the next, and a gauge that moved on every
+ * scrape would make changes() count scrapes instead of calls. Aggregated across cluster
+ * workers by max: the latest call wins.
  */
-export class TimestampFamily extends MetricFamily<GaugeSeries> {
+export class TimestampFamily extends MetricFamily<TimestampSeries> {
   readonly kind: FamilyKind = 'timestamp';
   readonly type = 'gauge';
   private epochOffsetMs = 0;
@@ -44,16 +56,21 @@ export class TimestampFamily extends MetricFamily<GaugeSeries> {
     return super.publishAll();
   }
 
-  protected createSeries(labels: LabelValues): GaugeSeries {
-    return { labels, value: 0 };
+  protected createSeries(labels: LabelValues): TimestampSeries {
+    return { labels, value: 0, convertedFrom: 0, seconds: 0 };
   }
 
-  protected publish(series: GaugeSeries, into: PublishedValue[]): void {
-    const seconds = series.value === 0 ? 0 : (this.epochOffsetMs + series.value) / 1000;
-    into.push({ labels: series.labels, value: seconds });
+  protected publish(series: TimestampSeries, into: PublishedValue[]): void {
+    if (series.value !== series.convertedFrom) {
+      series.convertedFrom = series.value;
+      series.seconds = series.value === 0 ? 0 : (this.epochOffsetMs + series.value) / 1000;
+    }
+    into.push({ labels: series.labels, value: series.seconds });
   }
 
-  protected zero(series: GaugeSeries): void {
+  protected zero(series: TimestampSeries): void {
     series.value = 0;
+    series.convertedFrom = 0;
+    series.seconds = 0;
   }
 }
