@@ -90,6 +90,21 @@ describe('@LastCalled while a promise is pending', () => {
     expectUnixSecondsBetween(await gaugeValue(registry, 'method_last_success_timestamp_seconds'), resolvedMs, Date.now());
   });
 
+  test('the published timestamp stays exactly the same from scrape to scrape until the next call', async () => {
+    const registry = new Registry();
+    class Cron {
+      @LastCalled({ registry }) @LastCalled({ registry, on: 'success' }) tick(): void {}
+    }
+    new Cron().tick();
+    const scrapes: number[][] = [];
+    for (let i = 0; i < 5; i++) {
+      scrapes.push([await gaugeValue(registry, 'method_last_called_timestamp_seconds'), await gaugeValue(registry, 'method_last_success_timestamp_seconds')]);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    // changes() and resets() over this gauge must count calls, not scrapes.
+    for (const scrape of scrapes) expect(scrape).toEqual(scrapes[0]);
+  });
+
   test('a later call moves the timestamp forward', async () => {
     const registry = new Registry();
     class Cron {
