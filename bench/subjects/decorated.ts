@@ -1,0 +1,90 @@
+import type { Registry } from 'prom-client';
+import { CountExceptions, Counted, InProgress, LastCalled, Timed, type InstrumentDecorator, type MetricOptions } from '../../lib/index.js';
+import type { AsyncTarget, Signal, SyncTarget } from './signals.js';
+
+/**
+ * The same method with our decorators: each signal alone and all five stacked, on the
+ * default metrics (labelled by class and method) or on named metrics with a static label.
+ */
+export type Variant = 'default' | 'named';
+
+/** A named metric for each signal, with one static label, as the tutorials write them. */
+const NAMES: Record<Exclude<Signal, 'all'>, string> = {
+  count: 'bench_calls',
+  time: 'bench_duration_seconds',
+  inProgress: 'bench_in_progress',
+  exceptions: 'bench_exceptions',
+  lastCalled: 'bench_last_called_timestamp_seconds',
+};
+
+function optionsFor(signal: Exclude<Signal, 'all'>, variant: Variant, registry: Registry): MetricOptions {
+  return variant === 'default' ? { registry } : { registry, name: NAMES[signal], help: `${signal} (benchmark)`, labels: { endpoint: '/work' } };
+}
+
+function decoratorFor(signal: Exclude<Signal, 'all'>, variant: Variant, registry: Registry): InstrumentDecorator {
+  const options = optionsFor(signal, variant, registry);
+  switch (signal) {
+    case 'count':
+      return Counted(options);
+    case 'time':
+      return Timed(options);
+    case 'inProgress':
+      return InProgress(options);
+    case 'exceptions':
+      return CountExceptions(options);
+    case 'lastCalled':
+      return LastCalled(options);
+  }
+}
+
+export function decoratedSync(signal: Signal, variant: Variant, registry: Registry): SyncTarget {
+  if (signal === 'all') {
+    const o = (s: Exclude<Signal, 'all'>) => optionsFor(s, variant, registry);
+    class Service {
+      total = 0;
+      @Counted(o('count')) @Timed(o('time')) @InProgress(o('inProgress')) @CountExceptions(o('exceptions')) @LastCalled(o('lastCalled'))
+      work(n: number): number {
+        this.total = (this.total + n) | 0;
+        return this.total;
+      }
+    }
+    return new Service();
+  }
+  const decorator = decoratorFor(signal, variant, registry);
+  class Service {
+    total = 0;
+    @decorator
+    work(n: number): number {
+      this.total = (this.total + n) | 0;
+      return this.total;
+    }
+  }
+  return new Service();
+}
+
+export function decoratedAsync(signal: Signal, variant: Variant, registry: Registry): AsyncTarget {
+  if (signal === 'all') {
+    const o = (s: Exclude<Signal, 'all'>) => optionsFor(s, variant, registry);
+    class Service {
+      total = 0;
+      @Counted(o('count')) @Timed(o('time')) @InProgress(o('inProgress')) @CountExceptions(o('exceptions')) @LastCalled(o('lastCalled'))
+      async work(n: number): Promise<number> {
+        await null;
+        this.total = (this.total + n) | 0;
+        return this.total;
+      }
+    }
+    return new Service();
+  }
+  const decorator = decoratorFor(signal, variant, registry);
+  class Service {
+    total = 0;
+    @decorator
+    async work(n: number): Promise<number> {
+      await null;
+      this.total = (this.total + n) | 0;
+      return this.total;
+    }
+  }
+  return new Service();
+}
