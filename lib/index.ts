@@ -23,6 +23,14 @@ export { resetMetrics, getSampleValue } from './testing.js';
 export { exposeMetrics, type ExposeMetricsOptions, type ExposedMetrics } from './exposition/expose-metrics.js';
 export { metricsHandler, type MetricsHandlerOptions, type MetricsRequestHandler } from './exposition/handler.js';
 
+// HTTP request metrics
+export { httpMetrics, type ExpressHttpMetricsOptions } from './http-metrics/express.js';
+export { koaHttpMetrics, type KoaHttpMetricsOptions } from './http-metrics/koa.js';
+export { fastifyHttpMetrics, type FastifyHttpMetricsOptions } from './http-metrics/fastify.js';
+export { withHttpMetrics, type NodeHttpMetricsOptions } from './http-metrics/node-http.js';
+export { UNMATCHED_ROUTE, ABORTED_STATUS_CODE, type CommonHttpMetricsOptions, type HttpLabelOptions } from './http-metrics/options.js';
+export { HttpMetricsOptionsError } from './http-metrics/errors.js';
+
 // Introspection and errors
 export { listInstrumented, type InstrumentedClass, type InstrumentedMethod, type InstrumentedMetric } from './metadata.js';
 export { DecoratorMisuseError } from './errors.js';
