@@ -85,9 +85,10 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
   let labelNames: string[];
   let baseLabels: LabelValues;
   if (named) {
-    metricName = defaults.kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
+    // Validated first: a name that is not a string has no endsWith.
     const problem = metricNameProblem(name);
     if (problem !== undefined) throw new DecoratorMisuseError(site.decorator, site.place, problem, `Pass { name: "${suggestMetricName(name)}" }`);
+    metricName = defaults.kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
     baseLabels = staticLabels(site, labels);
     labelNames = [...Object.keys(baseLabels), ...checkComputedLabels(site, baseLabels, computedNames, labelsFrom)];
   } else {
