@@ -15,6 +15,19 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     );
   });
 
+  test('a metric name that is not a string', () => {
+    const registry = new Registry();
+    expect(() => {
+      class UserService {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        @Counted({ registry, name: 42 as any }) find(): void {}
+      }
+      void UserService;
+    }).toThrowErrorMatchingInlineSnapshot(
+      `"@Counted on UserService.find: metric name 42 is invalid (it must match [a-zA-Z_:][a-zA-Z0-9_:]*). Pass { name: "_42" }"`,
+    );
+  });
+
   test('a metric name starting with a digit', () => {
     const registry = new Registry();
     expect(() => {
