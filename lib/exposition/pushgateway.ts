@@ -1,4 +1,5 @@
 import { Pushgateway, register as globalRegistry, type Registry } from 'prom-client';
+import type { RequestOptions } from 'node:https';
 import type { AnyRegistry } from './collect.js';
 
 export interface PushMetricsOptions {
@@ -17,6 +18,11 @@ export interface PushMetricsOptions {
   method?: 'push' | 'pushAdd' | 'delete';
   /** Give up after this many milliseconds. Default 10000. */
   timeoutMs?: number;
+  /**
+   * More node:http(s) request options, e.g. `{ headers: { Authorization: 'Bearer ...' } }` or
+   * `{ ca }` for a gateway behind TLS. Default: none (and no keep-alive socket left open).
+   */
+  requestOptions?: RequestOptions;
 }
 
 /**
@@ -34,7 +40,9 @@ export interface PushMetricsOptions {
  */
 export async function pushMetrics(options: PushMetricsOptions): Promise<void> {
   validate(options);
-  const gateway = new Pushgateway(options.url, { timeout: options.timeoutMs ?? 10_000 }, (options.registry ?? globalRegistry) as Registry);
+  // agent: false: a fresh socket per push, closed afterwards, so a batch job can exit at once.
+  const requestOptions = { timeout: options.timeoutMs ?? 10_000, agent: false, ...options.requestOptions };
+  const gateway = new Pushgateway(options.url, requestOptions, (options.registry ?? globalRegistry) as Registry);
   const parameters = { jobName: options.job, groupings: options.groupings };
   const method = options.method ?? 'push';
   if (method === 'push') await gateway.push(parameters);
