@@ -8,7 +8,6 @@ import {
   EchoServer,
   ExampleApp,
   GitHubClient,
-  HTTP_STATUS,
   JobRunner,
   JobTimeout,
   JOB_STATUSES,
@@ -68,7 +67,6 @@ export function createRequestListener(app: DemoApp): (request: IncomingMessage, 
       .then((body) => route(app, method, url, body))
       .catch((error: unknown): Reply => ({ status: error instanceof JobTimeout ? 504 : 500, body: `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}\n` }))
       .then((reply) => {
-        if (isEchoPath(url.pathname)) HTTP_STATUS.labels(method, url.pathname, String(reply.status)).inc();
         response.statusCode = reply.status;
         response.setHeader('Content-Type', reply.json ? 'application/json' : 'text/plain; charset=utf-8');
         response.end(reply.body);

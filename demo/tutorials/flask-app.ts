@@ -4,7 +4,7 @@
  * and a summary, and the Info and Enum metrics `application_info` and `application_state`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Counted, CountExceptions, Timed } from '../../lib/index.js';
+import { Counted, CountExceptions, Enum, Info, Timed } from '../../lib/index.js';
 import { gauge } from './direct-metrics.js';
 import { randomInt, type Random } from './random.js';
 
@@ -70,19 +70,19 @@ export class GitHubClient {
   }
 }
 
-/** Python's `Info('application_info')`: a gauge at 1 whose labels carry the information. */
-const APPLICATION_INFO = gauge({ name: 'application_info', help: 'Application information', labelNames: ['version', 'author'] });
+/** Python's `Info('application_info')`: one series at 1 whose labels carry the information. */
+const APPLICATION_INFO = new Info({ name: 'application', help: 'Application information' });
 
 export const APPLICATION_STATES = ['loading', 'missing', 'running', 'stopped'] as const;
 export type ApplicationState = (typeof APPLICATION_STATES)[number];
 
 /** Python's `Enum('application_state')`: one series per state, 1 for the current one. */
-const APPLICATION_STATE = gauge({ name: 'application_state', help: 'Application state', labelNames: ['application_state'] });
+const APPLICATION_STATE = new Enum<ApplicationState>({ name: 'application_state', help: 'Application state', states: APPLICATION_STATES });
 
 export function setApplicationInfo(version: string, author: string): void {
-  APPLICATION_INFO.labels(version, author).set(1);
+  APPLICATION_INFO.set({ version, author });
 }
 
 export function setApplicationState(current: ApplicationState): void {
-  for (const state of APPLICATION_STATES) APPLICATION_STATE.labels(state).set(state === current ? 1 : 0);
+  APPLICATION_STATE.state(current);
 }

@@ -119,3 +119,25 @@ describe('generateDashboard', () => {
     expect(exprs.map((expr) => [expr, promqlSyntaxErrors(substituteGrafanaVariables(expr))]).filter(([, errors]) => errors.length > 0)).toEqual([]);
   });
 });
+
+describe('generateDashboard with one decorator stacked twice', () => {
+  it('lets the default metric, else the named one with the fewest labels, speak for the method', () => {
+    const registry = new Registry();
+    class Twice {
+      @Counted({ registry, name: 'twice_by_status', labelNames: ['status'], labelsFrom: ({ error }) => ({ status: error ? 500 : 200 }) })
+      @Counted({ registry, name: 'twice_plain' })
+      named(): void {}
+      @Counted({ registry, name: 'twice_named' })
+      @Counted({ registry })
+      both(): void {}
+    }
+    expect(byTitle(generateDashboard({ classes: classesOf(Twice) }).panels)).toEqual({
+      Twice: undefined,
+      'named: calls/s': ['sum(rate(twice_plain_total[$__rate_interval]))'],
+      'both: calls/s': ['sum by (result) (rate(method_calls_total{class="Twice",method="both"}[$__rate_interval]))'],
+      'both: error ratio': [
+        'sum(rate(method_calls_total{class="Twice",method="both",result="error"}[$__rate_interval])) / sum(rate(method_calls_total{class="Twice",method="both"}[$__rate_interval]))',
+      ],
+    });
+  });
+});
