@@ -20,7 +20,11 @@ export interface TimedSummaryOptions extends MetricOptions, OutcomeOptions {
   type: 'summary';
   /** Default: 0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999 (prom-client's). */
   percentiles?: readonly number[];
-  /** Sliding window: quantiles over the last maxAgeSeconds, rotated through ageBuckets. */
+  /**
+   * Sliding window: quantiles over the last maxAgeSeconds, rotated through ageBuckets
+   * (default 5 when maxAgeSeconds is given). Default: no window, quantiles over all time.
+   * `_sum` and `_count` always cover all time.
+   */
   maxAgeSeconds?: number;
   ageBuckets?: number;
 }
@@ -59,6 +63,29 @@ class TimedProbe implements Probe {
   }
 }
 
+/** ageBuckets when only maxAgeSeconds is given (prom-client's README and the Go client use 5). */
+const AGE_BUCKETS = 5;
+
+/**
+ * Checks a summary's sliding window and gives the ageBuckets to use when none was given:
+ * prom-client rotates only when both are set, so maxAgeSeconds alone would silently give
+ * quantiles over all time.
+ */
+function slidingWindowAgeBuckets(place: string, options: TimedSummaryOptions): number | undefined {
+  const { maxAgeSeconds, ageBuckets } = options;
+  if (maxAgeSeconds === undefined) {
+    if (ageBuckets !== undefined) throw new DecoratorMisuseError('Timed', place, 'ageBuckets needs maxAgeSeconds', 'Pass maxAgeSeconds too, e.g. { maxAgeSeconds: 600, ageBuckets: 5 }');
+    return undefined;
+  }
+  if (typeof maxAgeSeconds !== 'number' || !(maxAgeSeconds > 0) || maxAgeSeconds === Infinity) {
+    throw new DecoratorMisuseError('Timed', place, `maxAgeSeconds ${String(maxAgeSeconds)} is not a positive number of seconds`, 'Pass e.g. { maxAgeSeconds: 600 }');
+  }
+  if (ageBuckets !== undefined && !(Number.isInteger(ageBuckets) && ageBuckets > 0)) {
+    throw new DecoratorMisuseError('Timed', place, `ageBuckets ${String(ageBuckets)} is not a positive whole number`, 'Pass e.g. { ageBuckets: 5 }');
+  }
+  return ageBuckets ?? AGE_BUCKETS;
+}
+
 /**
  * Times calls until they complete: for a returned promise, until it settles.
  *
@@ -84,7 +111,7 @@ export function Timed<const L extends string = never, F extends LabelsFrom<L> = 
       const summary = {
         percentiles: [...(options.percentiles ?? [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999])],
         maxAgeSeconds: options.maxAgeSeconds,
-        ageBuckets: options.ageBuckets,
+        ageBuckets: slidingWindowAgeBuckets(site.place, options),
       };
       const bad = summary.percentiles.find((q) => typeof q !== 'number' || !(q > 0 && q < 1));
       if (bad !== undefined) throw new DecoratorMisuseError('Timed', site.place, `percentile ${bad} is not between 0 and 1`, 'Pass percentiles such as [0.5, 0.9, 0.99]');
