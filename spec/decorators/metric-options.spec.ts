@@ -201,6 +201,30 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     );
   });
 
+  test('ageBuckets without maxAgeSeconds (prom-client would ignore both)', () => {
+    const registry = new Registry();
+    expect(() => {
+      class Search {
+        @Timed({ registry, type: 'summary', ageBuckets: 5 }) find(): void {}
+      }
+      void Search;
+    }).toThrowErrorMatchingInlineSnapshot(
+      `"@Timed on Search.find: ageBuckets needs maxAgeSeconds. Pass maxAgeSeconds too, e.g. { maxAgeSeconds: 600, ageBuckets: 5 }"`,
+    );
+  });
+
+  test('a maxAgeSeconds that is not a positive number', () => {
+    const registry = new Registry();
+    expect(() => {
+      class Search {
+        @Timed({ registry, type: 'summary', maxAgeSeconds: -60 }) find(): void {}
+      }
+      void Search;
+    }).toThrowErrorMatchingInlineSnapshot(
+      `"@Timed on Search.find: maxAgeSeconds -60 is not a positive number of seconds. Pass e.g. { maxAgeSeconds: 600 }"`,
+    );
+  });
+
   test("an unknown @LastCalled 'on'", () => {
     const registry = new Registry();
     expect(() => {

@@ -171,6 +171,36 @@ describe('@Timed options', () => {
     expect(await registry.getSingleMetricAsString('request_processing_seconds')).toBe(lines(1, 0.25).join('\n'));
   });
 
+  test('maxAgeSeconds alone gives a sliding window (ageBuckets defaults to 5): old observations leave the quantiles', async () => {
+    const registry = new Registry();
+    let wallMs = Date.now();
+    const wallClock = jest.spyOn(Date, 'now').mockImplementation(() => wallMs);
+    try {
+      class Search {
+        @Timed({ registry, name: 'search_seconds', type: 'summary', percentiles: [0.5], maxAgeSeconds: 60 })
+        find(seconds: number): void {
+          clock.advance(seconds);
+        }
+      }
+      const search = new Search();
+      search.find(5);
+      expect(await registry.getSingleMetricAsString('search_seconds')).toMatch(/^search_seconds\{quantile="0\.5"\} 5$/m);
+      wallMs += 120_000; // two windows later
+      search.find(1);
+      expect(await registry.getSingleMetricAsString('search_seconds')).toBe(
+        [
+          '# HELP search_seconds Call durations in seconds measured by @Timed.',
+          '# TYPE search_seconds summary',
+          'search_seconds{quantile="0.5"} 1',
+          'search_seconds_sum 6', // _sum and _count stay cumulative, as prom-client's
+          'search_seconds_count 2',
+        ].join('\n'),
+      );
+    } finally {
+      wallClock.mockRestore();
+    }
+  });
+
   test('buckets ending in +Inf are accepted; +Inf is not repeated', async () => {
     const registry = new Registry();
     class Jobs {
