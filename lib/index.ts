@@ -23,6 +23,17 @@ export { resetMetrics, getSampleValue } from './testing.js';
 export { exposeMetrics, type ExposeMetricsOptions, type ExposedMetrics } from './exposition/expose-metrics.js';
 export { metricsHandler, type MetricsHandlerOptions, type MetricsRequestHandler } from './exposition/handler.js';
 
+// Exposition
+export { renderMetrics, type RenderMetricsOptions, type RenderedMetrics } from './exposition/render.js';
+export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './exposition/negotiate.js';
+export { koaMetrics, type KoaMetricsOptions } from './exposition/koa.js';
+export { fastifyMetrics, type FastifyMetricsOptions } from './exposition/fastify.js';
+export { clusterWorkerMetrics, type ClusterWorkerOptions, type ClusterAggregationOptions } from './exposition/cluster.js';
+export { pushMetrics, type PushMetricsOptions } from './exposition/pushgateway.js';
+export type { MetricsEndpointOptions } from './exposition/scrape.js';
+export type { EndpointAuthOptions } from './exposition/security.js';
+export type { ExposeMetricsTlsOptions } from './exposition/expose-metrics.js';
+
 // HTTP request metrics
 export { httpMetrics, type ExpressHttpMetricsOptions } from './http-metrics/express.js';
 export { koaHttpMetrics, type KoaHttpMetricsOptions } from './http-metrics/koa.js';
@@ -34,3 +45,7 @@ export { HttpMetricsOptionsError } from './http-metrics/errors.js';
 // Introspection and errors
 export { listInstrumented, type InstrumentedClass, type InstrumentedMethod, type InstrumentedMetric } from './metadata.js';
 export { DecoratorMisuseError } from './errors.js';
+
+// Dashboards and rules
+export { generateDashboard, type DashboardOptions, type GrafanaDashboard, type GrafanaPanel } from './generate/dashboard.js';
+export { generateRules, formatRules, type RulesOptions, type AlertThresholds, type RuleFile, type AlertRule, type RecordingRule } from './generate/rules.js';
