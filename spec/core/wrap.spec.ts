@@ -142,6 +142,41 @@ function expectedCounts(fails: boolean): Record<string, number> {
   };
 }
 
+describe('how a method is called', () => {
+  test('a detached method (this undefined) is still recorded under its declaring class', async () => {
+    const registry = new Registry();
+    const seen: unknown[] = [];
+    class Orders {
+      @Counted({ registry })
+      place(): string {
+        seen.push(this);
+        return 'placed';
+      }
+    }
+    const { place } = new Orders();
+    expect(place()).toBe('placed');
+    expect(seen).toEqual([undefined]);
+    expect(await registry.getSingleMetricAsString('method_calls_total')).toMatch(/^method_calls_total\{class="Orders",method="place",result="ok"\} 1$/m);
+  });
+
+  test('a recursive method: every level is a call, all running at the deepest point, and back to 0 after', async () => {
+    const registry = new Registry();
+    const inProgress = () => (registry.getSingleMetric('method_in_progress')!.get() as unknown as { values: { value: number }[] }).values[0].value;
+    let deepest = 0;
+    class Tree {
+      @Counted({ registry }) @InProgress({ registry })
+      depth(levels: number): number {
+        if (levels === 0) deepest = inProgress();
+        return levels === 0 ? 0 : 1 + this.depth(levels - 1);
+      }
+    }
+    expect(new Tree().depth(3)).toBe(3);
+    expect(deepest).toBe(4);
+    expect(inProgress()).toBe(0);
+    expect(await registry.getSingleMetricAsString('method_calls_total')).toMatch(/^method_calls_total\{class="Tree",method="depth",result="ok"\} 4$/m);
+  });
+});
+
 describe('what a call returns', () => {
   test('a native Promise subclass stays that subclass, settling with the very same value', async () => {
     const registry = new Registry();

@@ -117,6 +117,17 @@ describe("the values reach prom-client in the metric's collect step", () => {
     expect(await registry.getSingleMetricAsString('tree_count_summary_seconds')).toMatch(/^tree_count_summary_seconds_count 1$/m);
   });
 
+  test('static label values are escaped in the text format (quote, backslash, newline)', async () => {
+    const registry = new Registry();
+    class Files {
+      @Counted({ registry, name: 'file_reads', labels: { path: 'C:\\data\n"trees".csv' } }) read(): void {}
+    }
+    new Files().read();
+    expect(await registry.getSingleMetricAsString('file_reads_total')).toBe(
+      ['# HELP file_reads_total Calls counted by @Counted.', '# TYPE file_reads_total counter', 'file_reads_total{path="C:\\\\data\\n\\"trees\\".csv"} 1'].join('\n'),
+    );
+  });
+
   test("prom-client's cluster aggregator sums counters and histograms and keeps the latest timestamp", async () => {
     const workers = [new Registry(), new Registry()];
     const services = workers.map((registry) => new (defineService(registry))());
