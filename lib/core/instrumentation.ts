@@ -2,11 +2,22 @@ import { warnOnce } from '../log.js';
 import type { CallRecord, Probe } from './probe.js';
 
 /**
+ * The `begin` of a probe with nothing to do when a call starts. `Instrumentation` skips such
+ * probes at call start: each probe call there is a call V8 cannot inline (the shared wrapper
+ * sees every kind of probe), so skipping it saves ~10 ns per probe and call.
+ */
+export function nothingToBegin(): undefined {
+  return undefined;
+}
+
+/**
  * The probes of one instrumented method. Stacked decorators add their probe here instead
  * of wrapping again, so a method has one wrapper however many of our decorators it carries.
  */
 export class Instrumentation {
   probes: Probe[] = [];
+  /** Indexes in `probes` of those whose `begin` does something (is not `nothingToBegin`). */
+  private starters: number[] = [];
   needsStartTime = false;
   needsEndTime = false;
   needsCall = false;
@@ -22,6 +33,7 @@ export class Instrumentation {
 
   add(probe: Probe): void {
     this.probes = [...this.probes, probe];
+    if (probe.begin !== nothingToBegin) this.starters = [...this.starters, this.probes.length - 1];
     this.needsStartTime ||= probe.needsStartTime;
     this.needsEndTime ||= probe.needsEndTime;
     this.needsCall ||= probe.needsCall;
@@ -37,7 +49,9 @@ export class Instrumentation {
 
   begin(startMs: number, call: CallRecord | undefined): void {
     const probes = this.probes;
-    for (let i = 0; i < probes.length; i++) {
+    const starters = this.starters;
+    for (let s = 0; s < starters.length; s++) {
+      const i = starters[s];
       try {
         const token = probes[i].begin(startMs, call);
         if (call !== undefined) call.tokens[i] = token;

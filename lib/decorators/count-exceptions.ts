@@ -1,4 +1,5 @@
 import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
+import { nothingToBegin } from '../core/instrumentation.js';
 import type { CallInfo, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
@@ -43,7 +44,8 @@ class CountExceptionsProbe implements Probe {
     if (named && !chooser.computed) this.namedSeries = chooser.fixed();
   }
   private readonly namedSeries: CounterSeries | undefined;
-  begin(): void {}
+  /** Nothing to do when a call starts: the wrapper skips it. */
+  readonly begin = nothingToBegin;
   end(_startMs: number, _endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     if (!failed || !this.counts(outcome)) return;
     // Only failed calls reach here, so choosing the series by error type may allocate.

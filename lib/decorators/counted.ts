@@ -1,4 +1,5 @@
 import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
+import { nothingToBegin } from '../core/instrumentation.js';
 import type { CallInfo, Probe } from '../core/probe.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
@@ -25,7 +26,8 @@ class CountedProbe implements Probe {
       this.error = named ? this.ok : chooser.fixed({ result: 'error' });
     }
   }
-  begin(): void {}
+  /** Nothing to do when a call starts: the wrapper skips it. */
+  readonly begin = nothingToBegin;
   end(_startMs: number, _endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     if (this.ok === undefined || this.error === undefined) {
       this.chooser.choose(call as CallInfo).value++;

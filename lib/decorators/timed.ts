@@ -1,4 +1,5 @@
 import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
+import { nothingToBegin } from '../core/instrumentation.js';
 import type { CallInfo, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import { observe, type HistogramFamily, type HistogramSeries } from '../metrics/histogram-family.js';
@@ -52,7 +53,8 @@ class TimedProbe implements Probe {
       this.error = named ? this.ok : chooser.fixed({ result: 'error' });
     }
   }
-  begin(): void {}
+  /** Nothing to do when a call starts: the wrapper skips it. */
+  readonly begin = nothingToBegin;
   end(startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     const seconds = (endMs - startMs) / 1000;
     if (this.ok === undefined || this.error === undefined) {
