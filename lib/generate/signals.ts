@@ -67,11 +67,17 @@ function legendFor(labels: string[], fallback: string): string {
  */
 export function methodSignals(owner: Pick<InstrumentedClass, 'className'>, method: InstrumentedMethod, window: string, extra: LabelMatchers = {}): MethodSignals {
   const signals: MethodSignals = { className: owner.className, methodName: method.name };
-  // With the same decorator stacked twice, the default metric (else the one with the fewest labels) speaks for the method.
+  // With the same decorator stacked twice, the default metric (else the one with the fewest
+  // labels, else a histogram, which aggregates, over a summary) speaks for the method.
   const find = (decorator: string, type?: InstrumentedMetric['type']) =>
     method.metrics
       .filter((metric) => metric.decorator === decorator && (type === undefined || metric.type === type))
-      .sort((a, b) => Number(isDefaultMetric(b)) - Number(isDefaultMetric(a)) || a.labelNames.length - b.labelNames.length)[0];
+      .sort(
+        (a, b) =>
+          Number(isDefaultMetric(b)) - Number(isDefaultMetric(a)) ||
+          a.labelNames.length - b.labelNames.length ||
+          Number(b.type === 'histogram') - Number(a.type === 'histogram'),
+      )[0];
   const matchersOf = (metric: InstrumentedMetric, more: LabelMatchers = {}): LabelMatchers =>
     isDefaultMetric(metric) ? { class: owner.className, method: method.name, ...extra, ...more } : { ...extra, ...more };
   const rateOf = (name: string, metric: InstrumentedMetric, more: LabelMatchers = {}) => `rate(${name}${selector(matchersOf(metric, more))}[${window}])`;

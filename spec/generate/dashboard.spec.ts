@@ -121,7 +121,7 @@ describe('generateDashboard', () => {
 });
 
 describe('generateDashboard with one decorator stacked twice', () => {
-  it('lets the default metric, else the named one with the fewest labels, speak for the method', () => {
+  it('lets the default metric, else the named one with the fewest labels, else the histogram, speak for the method', () => {
     const registry = new Registry();
     class Twice {
       @Counted({ registry, name: 'twice_by_status', labelNames: ['status'], labelsFrom: ({ error }) => ({ status: error ? 500 : 200 }) })
@@ -130,6 +130,9 @@ describe('generateDashboard with one decorator stacked twice', () => {
       @Counted({ registry, name: 'twice_named' })
       @Counted({ registry })
       both(): void {}
+      @Timed({ registry, name: 'twice_histogram_seconds', labels: { a: 'x' } })
+      @Timed({ registry, type: 'summary', name: 'twice_summary_seconds', labels: { a: 'x' } })
+      timed(): void {}
     }
     expect(byTitle(generateDashboard({ classes: classesOf(Twice) }).panels)).toEqual({
       Twice: undefined,
@@ -137,6 +140,13 @@ describe('generateDashboard with one decorator stacked twice', () => {
       'both: calls/s': ['sum by (result) (rate(method_calls_total{class="Twice",method="both"}[$__rate_interval]))'],
       'both: error ratio': [
         'sum(rate(method_calls_total{class="Twice",method="both",result="error"}[$__rate_interval])) / sum(rate(method_calls_total{class="Twice",method="both"}[$__rate_interval]))',
+      ],
+      'timed: calls/s': ['sum by (a) (rate(twice_histogram_seconds_count[$__rate_interval]))'],
+      'timed: latency': [
+        'histogram_quantile(0.5, sum by (a, le) (rate(twice_histogram_seconds_bucket[$__rate_interval])))',
+        'histogram_quantile(0.95, sum by (a, le) (rate(twice_histogram_seconds_bucket[$__rate_interval])))',
+        'histogram_quantile(0.99, sum by (a, le) (rate(twice_histogram_seconds_bucket[$__rate_interval])))',
+        'sum by (a) (rate(twice_histogram_seconds_sum[$__rate_interval])) / sum by (a) (rate(twice_histogram_seconds_count[$__rate_interval]))',
       ],
     });
   });
