@@ -18,6 +18,11 @@ export class Instrumentation {
   probes: Probe[] = [];
   /** Indexes in `probes` of those whose `begin` does something (is not `nothingToBegin`). */
   private starters: number[] = [];
+  /**
+   * Each probe's `end`, taken once: calling `enders[i].call(probe)` skips looking `end` up on
+   * probes of every class at one site (a megamorphic load) on each call.
+   */
+  private enders: Probe['end'][] = [];
   needsStartTime = false;
   needsEndTime = false;
   needsCall = false;
@@ -34,6 +39,7 @@ export class Instrumentation {
   add(probe: Probe): void {
     this.probes = [...this.probes, probe];
     if (probe.begin !== nothingToBegin) this.starters = [...this.starters, this.probes.length - 1];
+    this.enders = [...this.enders, probe.end];
     this.needsStartTime ||= probe.needsStartTime;
     this.needsEndTime ||= probe.needsEndTime;
     this.needsCall ||= probe.needsCall;
@@ -68,9 +74,10 @@ export class Instrumentation {
       else call.result = outcome;
     }
     const probes = this.probes;
+    const enders = this.enders;
     for (let i = 0; i < probes.length; i++) {
       try {
-        probes[i].end(startMs, endMs, failed, outcome, call, call === undefined ? undefined : call.tokens[i]);
+        enders[i].call(probes[i], startMs, endMs, failed, outcome, call, call === undefined ? undefined : call.tokens[i]);
       } catch (failure) {
         this.recordingFailed(probes[i], failure);
       }
