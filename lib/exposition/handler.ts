@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { warnOnce } from '../log.js';
 import { createScrapeResponder, type MetricsEndpointOptions, type ScrapeResponse } from './scrape.js';
 
 /** Options of `metricsHandler()`: every option of the shared endpoint. */
@@ -35,6 +36,13 @@ export function metricsHandler(options: MetricsHandlerOptions = {}): MetricsRequ
         headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '10' },
         body: Buffer.from('Not Found\n'),
       });
+    }).catch((error: unknown) => {
+      // Writing the answer failed (a closed socket, a framework's next() throwing): log, never crash.
+      warnOnce('write-failed', 'writing a metrics response failed', error);
+      if (!response.headersSent) {
+        response.statusCode = 500;
+        response.end();
+      }
     });
   };
 }

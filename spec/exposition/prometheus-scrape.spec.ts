@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Counted, metricsHandler } from '../../lib';
 import { fetchUrl } from './http-client';
+import { freePort, stopChild } from './processes';
 
 // The real Prometheus scrapes our endpoint: it negotiates OpenMetrics and gzip, sends basic
 // auth, and its strict parser must accept every scrape (up == 1).
@@ -60,10 +61,7 @@ describeWithPrometheus('scraped by the real Prometheus', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     prometheusUrl = `http://127.0.0.1:${port}`;
     writeFileSync(
       join(directory, 'prometheus.yml'),
@@ -93,20 +91,7 @@ describeWithPrometheus('scraped by the real Prometheus', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (prometheus !== undefined && prometheus.exitCode === null && prometheus.signalCode === null) {
-      const running = prometheus;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          running.kill('SIGKILL');
-          resolve();
-        }, 5_000);
-        running.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        running.kill('SIGTERM');
-      });
-    }
+    await stopChild(prometheus);
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
     rmSync(directory, { recursive: true, force: true });

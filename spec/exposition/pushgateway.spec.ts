@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gauge, Registry } from 'prom-client';
@@ -8,6 +7,7 @@ import { Counted, LastCalled } from '../../lib';
 import { pushMetrics } from '../../lib/exposition/pushgateway';
 import { renderMetrics } from '../../lib/exposition/render';
 import { fetchUrl, sampleLines } from './http-client';
+import { freePort, stopChild } from './processes';
 
 // A real Pushgateway (Debian package prometheus-pushgateway, installed by .ci/run) on loopback.
 const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
@@ -16,17 +16,6 @@ if (!available) {
   console.warn(`pushgateway.spec: skipped, ${PUSHGATEWAY} is missing (apt-get install prometheus-pushgateway)`);
 }
 const describeWithGateway = available ? describe : describe.skip;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The groups' samples the gateway serves (it adds job/instance labels, sorted by name). */
 async function gatewayLines(url: string, prefix: string): Promise<string[]> {
@@ -54,20 +43,7 @@ describeWithGateway('pushMetrics against a real Pushgateway (issue 5 §5)', () =
   }, 30_000);
 
   afterAll(async () => {
-    if (gateway !== undefined && gateway.exitCode === null) {
-      const running = gateway;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          running.kill('SIGKILL');
-          resolve();
-        }, 5_000);
-        running.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        running.kill('SIGTERM');
-      });
-    }
+    await stopChild(gateway);
     rmSync(directory, { recursive: true, force: true });
   });
 
