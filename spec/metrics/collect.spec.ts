@@ -117,6 +117,36 @@ describe("the values reach prom-client in the metric's collect step", () => {
     expect(await registry.getSingleMetricAsString('tree_count_summary_seconds')).toMatch(/^tree_count_summary_seconds_count 1$/m);
   });
 
+  test('an OpenMetrics registry: counters as OpenMetrics writes them, and get-or-create still works after a scrape', async () => {
+    const registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+    class Orders {
+      @Counted({ registry }) place(): void {}
+    }
+    new Orders().place();
+    const counterLines = (...series: string[]) =>
+      [
+        '# HELP method_calls Completed calls of instrumented methods, by class, method and result (ok or error).',
+        '# TYPE method_calls counter',
+        ...series,
+      ].join('\n');
+    expect(await registry.metrics()).toBe(
+      counterLines('method_calls_total{class="Orders",method="place",result="ok"} 1', 'method_calls_total{class="Orders",method="place",result="error"} 0') + '\n# EOF\n',
+    );
+    // prom-client renamed the counter to "method_calls" while rendering; a later class must still find it.
+    class Payments {
+      @Counted({ registry }) charge(): void {}
+    }
+    new Payments().charge();
+    expect(await registry.metrics()).toBe(
+      counterLines(
+        'method_calls_total{class="Orders",method="place",result="ok"} 1',
+        'method_calls_total{class="Orders",method="place",result="error"} 0',
+        'method_calls_total{class="Payments",method="charge",result="ok"} 1',
+        'method_calls_total{class="Payments",method="charge",result="error"} 0',
+      ) + '\n# EOF\n',
+    );
+  });
+
   test('static label values are escaped in the text format (quote, backslash, newline)', async () => {
     const registry = new Registry();
     class Files {
