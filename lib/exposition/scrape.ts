@@ -1,4 +1,5 @@
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { register as globalRegistry } from 'prom-client';
 import { warnOnce } from '../log.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
@@ -66,6 +67,8 @@ export interface ScrapeResponse {
 export type ScrapeResponder = (request: ScrapeRequest) => Promise<ScrapeResponse | undefined>;
 
 const ALLOW = 'GET, HEAD, OPTIONS';
+/** zlib's thread pool, so compressing a large body does not stall the app's event loop. */
+const gzipInBackground = promisify(gzip);
 
 /** The one request-handling code path behind exposeMetrics, metricsHandler, Koa and Fastify. */
 export function createScrapeResponder(options: MetricsEndpointOptions, where: string): ScrapeResponder {
@@ -129,7 +132,7 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
       'Cache-Control': 'no-store',
     };
     if (settings.compression && acceptsGzip(request.header('accept-encoding'))) {
-      body = gzipSync(body);
+      body = await gzipInBackground(body);
       headers['Content-Encoding'] = 'gzip';
     }
     headers['Content-Length'] = String(body.length);
