@@ -1,4 +1,4 @@
-import { AggregatorRegistry, Registry, Summary } from 'prom-client';
+import { AggregatorRegistry, Registry, Summary, type OpenMetricsContentType } from 'prom-client';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index';
 import { fakeClock } from '../core/fake-clock';
 
@@ -118,7 +118,8 @@ describe("the values reach prom-client in the metric's collect step", () => {
   });
 
   test('an OpenMetrics registry: counters as OpenMetrics writes them, and get-or-create still works after a scrape', async () => {
-    const registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+    const registry = new Registry<OpenMetricsContentType>();
+    registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     class Orders {
       @Counted({ registry }) place(): void {}
     }
