@@ -14,16 +14,16 @@ export interface LiveRequest {
  * `http_requests_in_flight{method, route}`, counted when the registry is collected from
  * the requests that are open at that moment. Express and Koa match the route only after
  * our middleware has run, so a gauge moved at request start could not carry the route; and
- * a request removed from the live set once can never take the gauge below zero or leave it
+ * a request removed from the live map once can never take the gauge below zero or leave it
  * above it, whatever way the response ended.
  */
 export class InFlightFamily extends GaugeFamily {
-  /** Requests that started and have not ended; shared by every middleware on this registry. */
-  readonly live = new Set<LiveRequest>();
+  /** Requests that started and have not ended, by their response; shared by every middleware on this registry. */
+  readonly live = new Map<object, LiveRequest>();
 
   protected override publishAll() {
     this.reset();
-    for (const request of this.live) this.seriesFor({ method: request.method, route: request.currentRoute() }, ['route']).value++;
+    for (const request of this.live.values()) this.seriesFor({ method: request.method, route: request.currentRoute() }, ['route']).value++;
     return super.publishAll();
   }
 }

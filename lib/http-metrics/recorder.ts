@@ -34,10 +34,6 @@ interface SeriesSet {
   size: HistogramSeries | undefined;
 }
 
-/** The response our exchange is attached to; marks a response as measured, so nesting two middlewares counts it once. */
-const EXCHANGE = Symbol('prom-decorators.http-exchange');
-type MeasuredResponse = ServerResponse & { [EXCHANGE]?: Exchange<unknown> };
-
 /** One request from arrival until its response closes. */
 class Exchange<S> implements LiveRequest {
   constructor(
@@ -64,7 +60,12 @@ export class HttpMetricsRecorder<S> {
   private readonly duration: HistogramFamily;
   private readonly size: HistogramFamily | undefined;
   private readonly inFlight: InFlightFamily;
+  /** Series by route, method and status code: three lookups of strings whose hashes are already known, no key to build. */
+  private readonly seriesByRoute = new Map<string, Map<string, Map<string, SeriesSet>>>();
+  /** Series by a joined key, when computed labels are part of it. */
   private readonly seriesByKey = new Map<string, SeriesSet>();
+  /** The 'close' listener of every response this recorder follows (one function, no closure per request). */
+  private readonly onClose: (this: ServerResponse) => void;
   private readonly computedLabelNames: string[];
   private readonly statusLabels = new Map<number, string>();
 
@@ -100,6 +101,10 @@ export class HttpMetricsRecorder<S> {
           });
     this.inFlight = declareInFlight(registry, HTTP_METRIC_NAMES.inFlight, hooks.adapter, options.maxSeries);
     this.computedLabelNames = ['route', ...options.extraLabelNames];
+    const recorder = this;
+    this.onClose = function onResponseClose(this: ServerResponse) {
+      recorder.closed(this);
+    };
   }
 
   // start() and finish() run on every request. They must never throw into the request,
@@ -119,20 +124,33 @@ export class HttpMetricsRecorder<S> {
   }
 
   private begin(source: S, method: string, url: string, response: ServerResponse): void {
-    const measured = response as MeasuredResponse;
-    if (measured[EXCHANGE] !== undefined) return; // an outer middleware already measures this response
-    if (this.options.skipMethods.has(method) || this.isMetricsPath(url)) return;
+    // The live map is keyed by the response and shared by every middleware on this registry:
+    // a response an outer middleware already follows is not counted twice. (A map entry, not a
+    // mark on the response: adding a property to node's response object costs microseconds.)
+    const live = this.inFlight.live;
+    if (live.has(response)) return;
+    if (this.options.skipMethods.size > 0 && this.options.skipMethods.has(method)) return;
+    if (this.isMetricsPath(url)) return;
     if (this.hooks.skip !== undefined && this.skipped(source)) return;
     const route = this.hooks.routeKnownAtStart === true ? this.lateRoute(source) : undefined;
-    const exchange = new Exchange(this, source, method, performance.now(), route);
-    measured[EXCHANGE] = exchange as Exchange<unknown>;
-    this.inFlight.live.add(exchange);
-    response.on('close', onResponseClose);
+    live.set(response, new Exchange(this, source, method, performance.now(), route));
+    response.on('close', this.onClose);
   }
 
   /** The response closed: after its last byte (finished) or before (aborted). Counts the request once. */
-  finish(exchange: Exchange<S>, response: ServerResponse): void {
-    this.inFlight.live.delete(exchange);
+  private closed(response: ServerResponse): void {
+    const live = this.inFlight.live;
+    const exchange = live.get(response) as Exchange<S> | undefined;
+    if (exchange === undefined || exchange.recorder !== this) return;
+    live.delete(response);
+    try {
+      this.finish(exchange, response);
+    } catch (failure) {
+      warnOnce(`http-finish:${this.adapter}`, `${this.adapter} could not record a request; the response was not affected`, failure);
+    }
+  }
+
+  private finish(exchange: Exchange<S>, response: ServerResponse): void {
     const seconds = (performance.now() - exchange.startMs) / 1000;
     const finished = response.writableFinished;
     const status = finished ? this.statusLabel(response.statusCode) : ABORTED_STATUS_CODE;
@@ -184,21 +202,35 @@ export class HttpMetricsRecorder<S> {
 
   private seriesSetFor(exchange: Exchange<S>, status: string, response: ServerResponse): SeriesSet {
     const route = exchange.currentRoute();
-    const extra = this.hooks.extraLabels === undefined ? undefined : this.extraLabelValues(exchange.source, response);
-    let key = `${exchange.method}\u0000${route}\u0000${status}`;
-    if (extra !== undefined) for (const name of this.options.extraLabelNames) key += `\u0000${extra[name]}`;
+    const method = exchange.method;
+    if (this.hooks.extraLabels === undefined) {
+      let byMethod = this.seriesByRoute.get(route);
+      const cached = byMethod?.get(method)?.get(status);
+      if (cached !== undefined) return cached;
+      const set = this.newSeriesSet({ method, route, status_code: status });
+      if (set.requests.labels.route !== route) return set; // the overflow series: never remembered, so these maps stay bounded by the cap
+      if (byMethod === undefined) this.seriesByRoute.set(route, (byMethod = new Map()));
+      let byStatus = byMethod.get(method);
+      if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+      byStatus.set(status, set);
+      return set;
+    }
+    const extra = this.extraLabelValues(exchange.source, response);
+    let key = `${method}\u0000${route}\u0000${status}`;
+    for (const name of this.options.extraLabelNames) key += `\u0000${extra[name]}`;
     const cached = this.seriesByKey.get(key);
     if (cached !== undefined) return cached;
-    const labels: LabelValues = { method: exchange.method, route, status_code: status, ...extra };
-    const requests = this.requests.seriesFor(labels, this.computedLabelNames);
-    const set: SeriesSet = {
-      requests,
+    const set = this.newSeriesSet({ method, route, status_code: status, ...extra });
+    if (set.requests.labels.route === route) this.seriesByKey.set(key, set);
+    return set;
+  }
+
+  private newSeriesSet(labels: LabelValues): SeriesSet {
+    return {
+      requests: this.requests.seriesFor(labels, this.computedLabelNames),
       duration: this.duration.seriesFor(labels, this.computedLabelNames),
       size: this.size?.seriesFor(labels, this.computedLabelNames),
     };
-    // Only real series are remembered: keys that fell into the overflow series stay out, so this map is bounded by the cap.
-    if (requests.labels.route === route) this.seriesByKey.set(key, set);
-    return set;
   }
 
   private extraLabelValues(source: S, response: ServerResponse): LabelValues {
@@ -224,16 +256,5 @@ export class HttpMetricsRecorder<S> {
       }
     }
     return values;
-  }
-}
-
-/** 'close' listener shared by every response (no closure per request); `this` is the response. */
-function onResponseClose(this: MeasuredResponse): void {
-  const exchange = this[EXCHANGE];
-  if (exchange === undefined) return;
-  try {
-    exchange.recorder.finish(exchange, this);
-  } catch (failure) {
-    warnOnce(`http-finish:${exchange.recorder.adapter}`, `${exchange.recorder.adapter} could not record a request; the response was not affected`, failure);
   }
 }

@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * The HTTP benchmark is not timed here (timings on a shared machine are noise): it is
+ * compiled and run once for a fraction of a second per variant, to prove the three servers
+ * start, take load, answer 2xx, and that the report is complete. Its figures are read from
+ * BENCHMARKS.md, never asserted.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe('npm run bench:http, once for a fraction of a second per variant', () => {
+  let dir: string;
+  let outDir: string;
+  let report: string;
+  let stderr: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-http-'));
+    // A private output directory inside the project (node finds node_modules from there).
+    outDir = path.join(ROOT, '.build', `spec-bench-http-${process.pid}`);
+    try {
+      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.run.json', '--outDir', outDir], { cwd: ROOT, stdio: 'pipe' });
+    } catch {
+      // Type errors elsewhere in the tree are the type-check's business; tsc still emitted.
+    }
+    const out = path.join(dir, 'BENCHMARKS.md');
+    fs.writeFileSync(out, '# Benchmarks\n\n<!-- bench:methods:start -->\nmethod results stay\n<!-- bench:methods:end -->\n\n<!-- bench:http:start -->\nstale\n<!-- bench:http:end -->\n');
+    const result = spawnSync(process.execPath, [path.join(outDir, 'bench', 'http-middleware.js'), '--quick', `--out=${out}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    stderr = result.stderr;
+    if (result.status !== 0) throw new Error(`bench:http --quick failed (${result.status ?? result.signal}):\n${result.stderr}`);
+    report = fs.readFileSync(out, 'utf8');
+  }, 240_000);
+
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (outDir !== undefined) fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  const section = () => report.slice(report.indexOf('<!-- bench:http:start -->'), report.indexOf('<!-- bench:http:end -->'));
+
+  test('replaces its own section and leaves the method benchmark alone', () => {
+    expect(report).not.toContain('stale');
+    expect(report).toContain('<!-- bench:methods:start -->\nmethod results stay\n<!-- bench:methods:end -->');
+    expect(section()).toContain('QUICK RUN');
+    expect(stderr).toContain('bench:http: done:');
+  });
+
+  test('has a row with numbers for each of the three variants, and a verdict for the target', () => {
+    const rows = section()
+      .split('\n')
+      .filter((line) => /^\| (bare|with) /.test(line));
+    expect(rows.map((row) => row.split(' | ')[0])).toEqual([
+      '| bare Express 5 app',
+      '| with express-prom-bundle 8 (`includeMethod`, `includePath`, `includeStatusCode`)',
+      '| with our `httpMetrics()` (defaults: counter, histogram, in-flight gauge)',
+    ]);
+    for (const row of rows) expect(row).not.toMatch(/NaN|n\/a|undefined/);
+    expect(section()).toMatch(/\| our overhead ≤ 0\.5 of express-prom-bundle's, server CPU per request \| -?[\d.]+ \|/);
+  });
+
+  test('shows that both middlewares recorded the load, ours under the route template', () => {
+    expect(section()).toMatch(/http_requests_total\{method="GET",route="\/users\/:id",status_code="200"\} \d+/);
+    expect(section()).toMatch(/http_request_duration_seconds_count\{status_code="200",method="GET",path="\/users\/#val"\} \d+/);
+  });
+});
