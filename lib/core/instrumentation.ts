@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { warnOnce } from '../log.js';
 import type { CallRecord, Probe } from './probe.js';
 
