@@ -26,7 +26,7 @@ interface Plan {
 }
 
 const FULL: Plan = {
-  calls: { rounds: 5, timeMs: 150, warmupMs: 40, batch: 1000, asyncBatch: 200 },
+  calls: { rounds: 7, timeMs: 100, warmupMs: 30, batch: 1000, asyncBatch: 200 },
   exposition: { rounds: 3, timeMs: 400, sizes: [1_000, 10_000, 100_000] },
   memory: { calls: 1_000_000, methods: 2_000 },
 };

@@ -98,6 +98,20 @@ export function subjectsFor(mode: 'sync' | 'async', only?: readonly string[]): S
       );
     }
   }
+  if (wanted('hand:computed')) {
+    subjects.push(
+      sync
+        ? syncSubject('hand:computed', 'hand', handWrittenSync('computed', new Registry()), 'computed')
+        : asyncSubject('hand:computed', 'hand', handWrittenAsync('computed', new Registry()), 'computed'),
+    );
+  }
+  if (wanted('ours:named:computed')) {
+    subjects.push(
+      sync
+        ? syncSubject('ours:named:computed', 'ours', decoratedSync('computed', 'named', new Registry()), 'computed', 'named')
+        : asyncSubject('ours:named:computed', 'ours', decoratedAsync('computed', 'named', new Registry()), 'computed', 'named'),
+    );
+  }
   return subjects;
 }
 

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed, type InstrumentDecorator, type MetricOptions } from '../../lib/index.js';
-import type { AsyncTarget, Signal, SyncTarget } from './signals.js';
+import { REGIONS, type AsyncTarget, type Signal, type SyncTarget } from './signals.js';
 
 /**
  * The same method with our decorators: each signal alone and all five stacked, on the
@@ -8,8 +8,21 @@ import type { AsyncTarget, Signal, SyncTarget } from './signals.js';
  */
 export type Variant = 'default' | 'named';
 
+type OneSignal = Exclude<Signal, 'all' | 'computed'>;
+
+/** A named counter whose `region` label is computed from the call's argument (four values). */
+function byRegion(registry: Registry) {
+  return Counted({
+    registry,
+    name: 'bench_calls_by_region',
+    help: 'calls by region (benchmark)',
+    labelNames: ['region'],
+    labelsFrom: ({ args }) => ({ region: REGIONS[(args[0] as number) & 3] }),
+  });
+}
+
 /** A named metric for each signal, with one static label, as the tutorials write them. */
-const NAMES: Record<Exclude<Signal, 'all'>, string> = {
+const NAMES: Record<OneSignal, string> = {
   count: 'bench_calls',
   time: 'bench_duration_seconds',
   inProgress: 'bench_in_progress',
@@ -17,11 +30,12 @@ const NAMES: Record<Exclude<Signal, 'all'>, string> = {
   lastCalled: 'bench_last_called_timestamp_seconds',
 };
 
-function optionsFor(signal: Exclude<Signal, 'all'>, variant: Variant, registry: Registry): MetricOptions {
+function optionsFor(signal: OneSignal, variant: Variant, registry: Registry): MetricOptions {
   return variant === 'default' ? { registry } : { registry, name: NAMES[signal], help: `${signal} (benchmark)`, labels: { endpoint: '/work' } };
 }
 
 function decoratorFor(signal: Exclude<Signal, 'all'>, variant: Variant, registry: Registry): InstrumentDecorator {
+  if (signal === 'computed') return byRegion(registry);
   const options = optionsFor(signal, variant, registry);
   switch (signal) {
     case 'count':
@@ -39,7 +53,7 @@ function decoratorFor(signal: Exclude<Signal, 'all'>, variant: Variant, registry
 
 export function decoratedSync(signal: Signal, variant: Variant, registry: Registry): SyncTarget {
   if (signal === 'all') {
-    const o = (s: Exclude<Signal, 'all'>) => optionsFor(s, variant, registry);
+    const o = (s: OneSignal) => optionsFor(s, variant, registry);
     class Service {
       total = 0;
       @Counted(o('count')) @Timed(o('time')) @InProgress(o('inProgress')) @CountExceptions(o('exceptions')) @LastCalled(o('lastCalled'))
@@ -64,7 +78,7 @@ export function decoratedSync(signal: Signal, variant: Variant, registry: Regist
 
 export function decoratedAsync(signal: Signal, variant: Variant, registry: Registry): AsyncTarget {
   if (signal === 'all') {
-    const o = (s: Exclude<Signal, 'all'>) => optionsFor(s, variant, registry);
+    const o = (s: OneSignal) => optionsFor(s, variant, registry);
     class Service {
       total = 0;
       @Counted(o('count')) @Timed(o('time')) @InProgress(o('inProgress')) @CountExceptions(o('exceptions')) @LastCalled(o('lastCalled'))

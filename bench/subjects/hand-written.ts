@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { CLASS_NAME, METHOD_NAME, type AsyncTarget, type Signal, type SyncTarget } from './signals.js';
+import { CLASS_NAME, METHOD_NAME, REGIONS, type AsyncTarget, type Signal, type SyncTarget } from './signals.js';
 
 /**
  * The same method instrumented by hand with prom-client, the way its README and the
@@ -37,7 +37,24 @@ export function handMetrics(registry: Registry) {
   };
 }
 
+/** A counter labelled by a value taken from the call: prom-client hashes the labels on every call. */
+function regionCounter(registry: Registry) {
+  return new Counter({ name: 'bench_calls_by_region_total', help: 'calls by region', labelNames: ['region'], registers: [registry] });
+}
+
 export function handWrittenSync(signal: Signal, registry: Registry): SyncTarget {
+  if (signal === 'computed') {
+    const byRegion = regionCounter(registry);
+    return new (class Service {
+      total = 0;
+      work(n: number): number {
+        this.total = (this.total + n) | 0;
+        const result = this.total;
+        byRegion.inc({ region: REGIONS[n & 3] });
+        return result;
+      }
+    })();
+  }
   const m = handMetrics(registry);
   switch (signal) {
     case 'count':
@@ -133,6 +150,19 @@ export function handWrittenSync(signal: Signal, registry: Registry): SyncTarget 
 }
 
 export function handWrittenAsync(signal: Signal, registry: Registry): AsyncTarget {
+  if (signal === 'computed') {
+    const byRegion = regionCounter(registry);
+    return new (class Service {
+      total = 0;
+      async work(n: number): Promise<number> {
+        await null;
+        this.total = (this.total + n) | 0;
+        const result = this.total;
+        byRegion.inc({ region: REGIONS[n & 3] });
+        return result;
+      }
+    })();
+  }
   const m = handMetrics(registry);
   switch (signal) {
     case 'count':
