@@ -1,9 +1,9 @@
-import { register as globalRegistry, type Registry } from 'prom-client';
+import { register as globalRegistry } from 'prom-client';
 import { DecoratorMisuseError } from '../errors.js';
 import { VALIDATED, type CallInfo, type CallSite, type MetricDescription } from '../core/probe.js';
 import { SeriesChooser, type ComputedLabelOptions } from './labels.js';
 import { declareFamily, type FamilyRequest } from '../metrics/declare.js';
-import type { FamilyKind, LabelValues, MetricFamily } from '../metrics/family.js';
+import type { AnyRegistry, FamilyKind, LabelValues, MetricFamily } from '../metrics/family.js';
 import { labelNameProblem, metricNameProblem, suggestMetricName } from '../metrics/validation.js';
 
 /** Options every decorator takes. */
@@ -17,8 +17,8 @@ export interface MetricOptions {
   help?: string;
   /** Static labels of a named metric, e.g. `{ endpoint: '/treecounter' }`. */
   labels?: Record<string, string | number>;
-  /** The prom-client Registry to write to. Default: prom-client's global `register`. */
-  registry?: Registry;
+  /** The prom-client Registry to write to (Prometheus text or OpenMetrics). Default: prom-client's global `register`. */
+  registry?: AnyRegistry;
   /** For a plain function: the `method` label (default: the function's name; required when it has none). */
   method?: string;
 }

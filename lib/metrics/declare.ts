@@ -1,14 +1,13 @@
-import type { Registry } from 'prom-client';
 import { DecoratorMisuseError } from '../errors.js';
 import { CounterFamily } from './counter-family.js';
-import { familyIn, type FamilyKind, type MetricFamily, type LabelValues } from './family.js';
+import { familyIn, type AnyRegistry, type FamilyKind, type MetricFamily, type LabelValues } from './family.js';
 import { GaugeFamily, TimestampFamily } from './gauge-family.js';
 import { HistogramFamily } from './histogram-family.js';
 import { SummaryFamily, type SummaryShape } from './summary-family.js';
 
 /** What a decorator asks for: get this metric, or create it when the name is free. */
 export interface FamilyRequest {
-  registry: Registry;
+  registry: AnyRegistry;
   kind: FamilyKind;
   name: string;
   help: string;
