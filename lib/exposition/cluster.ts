@@ -52,8 +52,8 @@ interface MetricsResponseMessage {
  */
 export function clusterWorkerMetrics(options: ClusterWorkerOptions = {}): () => void {
   const registry = options.registry ?? globalRegistry;
-  if (typeof process.send !== 'function') {
-    throw new TypeError('clusterWorkerMetrics(): this process has no IPC channel to a primary. Call it in a node:cluster worker only (cluster.isWorker).');
+  if (!cluster.isWorker || typeof process.send !== 'function') {
+    throw new TypeError('clusterWorkerMetrics(): this process is not a node:cluster worker. Call it in workers only (if (cluster.isWorker) clusterWorkerMetrics()); the primary serves with exposeMetrics(port, { cluster: true }).');
   }
   const onMessage = (message: unknown): void => {
     if (!isMessage<MetricsRequestMessage>(message, REQUEST)) return;

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { exposeMetrics, type ExposedMetrics } from '../../lib';
+import { clusterWorkerMetrics, exposeMetrics, type ExposedMetrics } from '../../lib';
 import { fetchUrl, PROMETHEUS_ACCEPT, promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines } from './http-client';
 
 // Real forked node:cluster workers running the TypeScript sources through a small loader.
@@ -148,4 +148,26 @@ describe('node:cluster aggregation (issue 5 §4)', () => {
       'prom_decorators_cluster_worker_failures_total{reason="disconnected"} 1',
     ]);
   }, 30_000);
+
+  test("a collector that throws in a worker is a collector error like any other (500, logged, counted)", async () => {
+    const broken = await forkWorker({ WORKER_CALLS: '100', WORKER_MODE: 'broken' });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const response = await fetchUrl(exposed.url);
+      expect([response.status, response.text]).toEqual([500, 'Collecting metric "broken_gauge" failed\n']);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String((warn.mock.calls[0][1] as Error).message)).toMatch(/^in worker \d+: sensor unplugged$/);
+      const errors = await fetchUrl(`${exposed.url}?name[]=prom_decorators_collect_errors_total`);
+      expect(sampleLines(errors.text, 'prom_decorators_collect_errors_total')).toEqual(['prom_decorators_collect_errors_total 1']);
+    } finally {
+      warn.mockRestore();
+      await stopWorker(broken.worker);
+    }
+  }, 30_000);
+
+  test('clusterWorkerMetrics() outside a worker says where it belongs', () => {
+    expect(() => clusterWorkerMetrics()).toThrow(
+      'clusterWorkerMetrics(): this process is not a node:cluster worker. Call it in workers only (if (cluster.isWorker) clusterWorkerMetrics()); the primary serves with exposeMetrics(port, { cluster: true }).',
+    );
+  });
 });
