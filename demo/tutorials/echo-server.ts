@@ -7,8 +7,7 @@
  * The tutorial slept 1 to 4 s per request; the demo sleeps 10 to 40 ms so the load moves.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Counted, CountExceptions, Timed } from '../../lib/index.js';
-import type { CallInfo } from '../../lib/index.js';
+import { Counted, CountExceptions, Timed, type CallInfo } from '../../lib/index.js';
 import { randomInt, type Random } from './random.js';
 
 /**

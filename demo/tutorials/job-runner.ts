@@ -3,8 +3,7 @@
  * (`ok`, `error`, `timeout`) and a gauge of the jobs running now.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Counted, CountExceptions, InProgress, LastCalled, Timed } from '../../lib/index.js';
-import type { CallInfo } from '../../lib/index.js';
+import { Counted, CountExceptions, InProgress, LastCalled, Timed, type CallInfo } from '../../lib/index.js';
 import { randomInt, type Random } from './random.js';
 
 export const JOB_STATUSES = ['ok', 'error', 'timeout'] as const;
