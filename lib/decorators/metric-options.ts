@@ -79,6 +79,9 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     throw new DecoratorMisuseError(site.decorator, site.place, `options must be an object, got ${String(options)}`, `Pass { name: '...' } or nothing`);
   }
   const { name, help, labels, registry = globalRegistry } = options ?? {};
+  if (typeof registry?.getSingleMetric !== 'function' || typeof registry.registerMetric !== 'function') {
+    throw new DecoratorMisuseError(site.decorator, site.place, 'registry is not a prom-client Registry', `Pass registry: new Registry() or prom-client's register, or leave it out`);
+  }
   const { labelNames: computedNames, labelsFrom, maxSeries } = (options ?? {}) as ComputedLabelOptions<string, unknown>;
   const named = name !== undefined;
   let metricName = defaults.name;
