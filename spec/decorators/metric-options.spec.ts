@@ -251,6 +251,18 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     );
   });
 
+  test('a registry option that is not a prom-client Registry', () => {
+    expect(() => {
+      class Gateway {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        @Counted({ registry: { metrics: () => '' } as any }) fetch(): void {}
+      }
+      void Gateway;
+    }).toThrowErrorMatchingInlineSnapshot(
+      `"@Counted on Gateway.fetch: registry is not a prom-client Registry. Pass registry: new Registry() or prom-client's register, or leave it out"`,
+    );
+  });
+
   test('options that are not an object', () => {
     expect(() => {
       class Gateway {
