@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { Counted } from '../../lib/index';
-import { METHOD_SHAPES, settle } from '../core/method-shapes';
+import { METHOD_SHAPES, deferred, settle } from '../core/method-shapes';
 
 const HELP = [
   '# HELP method_calls_total Completed calls of instrumented methods, by class, method and result (ok or error).',
@@ -140,4 +140,36 @@ test('a counter name that already ends in _total is kept as it is', async () => 
   expect(await registry.getSingleMetricAsString('jobs_run_total')).toBe(
     ['# HELP jobs_run_total Calls counted by @Counted.', '# TYPE jobs_run_total counter', 'jobs_run_total 1'].join('\n'),
   );
+});
+
+describe('@Counted on a pending call', () => {
+  test.each([
+    { outcome: 'resolves', result: 'ok' },
+    { outcome: 'rejects', result: 'error' },
+  ])('counts nothing while the promise is pending, and once under result="$result" when it $outcome', async ({ outcome, result }) => {
+    const registry = new Registry();
+    const pending = deferred<number>();
+    class TreeService {
+      @Counted({ registry })
+      async countTrees(): Promise<number> {
+        const trees = await pending.promise; // the async keyword changes nothing: the returned promise is followed
+        return trees * 2;
+      }
+    }
+    const call = settle(() => new TreeService().countTrees());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await registry.getSingleMetricAsString('method_calls_total')).toBe(
+      callsText('method_calls_total{class="TreeService",method="countTrees",result="ok"} 0', 'method_calls_total{class="TreeService",method="countTrees",result="error"} 0'),
+    );
+    if (outcome === 'resolves') pending.resolve(3);
+    else pending.reject(new Error('lost count'));
+    const settled = await call;
+    expect(settled.failed).toBe(result === 'error');
+    expect(await registry.getSingleMetricAsString('method_calls_total')).toBe(
+      callsText(
+        `method_calls_total{class="TreeService",method="countTrees",result="ok"} ${result === 'ok' ? 1 : 0}`,
+        `method_calls_total{class="TreeService",method="countTrees",result="error"} ${result === 'error' ? 1 : 0}`,
+      ),
+    );
+  });
 });
