@@ -1,10 +1,11 @@
-import { register as globalRegistry, type Registry } from 'prom-client';
+import { register as globalRegistry } from 'prom-client';
+import type { AnyRegistry } from './metrics/family.js';
 
 /**
  * Zeroes every metric of the registry (ours keep their series, at 0), so each test of a
  * user's suite starts from known values.
  */
-export function resetMetrics(registry: Registry = globalRegistry): void {
+export function resetMetrics(registry: AnyRegistry = globalRegistry): void {
   registry.resetMetrics();
 }
 
@@ -16,7 +17,7 @@ export function resetMetrics(registry: Registry = globalRegistry): void {
  * @example
  * expect(await getSampleValue('method_calls_total', { class: 'TreeService', method: 'countTrees', result: 'ok' })).toBe(1);
  */
-export async function getSampleValue(name: string, labels: Record<string, string | number> = {}, registry: Registry = globalRegistry): Promise<number | undefined> {
+export async function getSampleValue(name: string, labels: Record<string, string | number> = {}, registry: AnyRegistry = globalRegistry): Promise<number | undefined> {
   const wanted = Object.entries(labels).map(([key, value]) => [key, String(value)] as const);
   for (const metric of await registry.getMetricsAsJSON()) {
     for (const sample of metric.values as { metricName?: string; labels: Record<string, string | number>; value: number }[]) {

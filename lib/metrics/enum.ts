@@ -1,5 +1,5 @@
-import { register as globalRegistry, type Registry } from 'prom-client';
-import type { PublishedMetric } from './family.js';
+import { register as globalRegistry } from 'prom-client';
+import type { AnyRegistry, PublishedMetric } from './family.js';
 import { replaceIn } from './info.js';
 import { metricNameProblem } from './validation.js';
 
@@ -12,7 +12,7 @@ export interface EnumOptions<S extends string> {
   /** The state at start. Default: the first. */
   initial?: NoInfer<S>;
   /** Default: prom-client's global `register`. */
-  registry?: Registry;
+  registry?: AnyRegistry;
 }
 
 /**

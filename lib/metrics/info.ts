@@ -1,5 +1,5 @@
-import { register as globalRegistry, type Registry } from 'prom-client';
-import type { PublishedMetric } from './family.js';
+import { register as globalRegistry } from 'prom-client';
+import type { AnyRegistry, PublishedMetric } from './family.js';
 import { labelNameProblem, metricNameProblem } from './validation.js';
 
 export interface InfoOptions {
@@ -9,7 +9,7 @@ export interface InfoOptions {
   /** The key-values to expose, e.g. `{ version: '1.2.3', commit: 'abc123' }`. */
   labels?: Record<string, string | number>;
   /** Default: prom-client's global `register`. */
-  registry?: Registry;
+  registry?: AnyRegistry;
 }
 
 /**
@@ -60,7 +60,7 @@ export class Info {
  * reload) creates them again: the newest replaces its predecessor of the same kind, and any
  * other metric of that name is a conflict.
  */
-export function replaceIn(registry: Registry, metric: { name: string; constructor: unknown }): void {
+export function replaceIn(registry: AnyRegistry, metric: { name: string; constructor: unknown }): void {
   const existing = registry.getSingleMetric(metric.name) as unknown as { constructor?: { name?: string } } | undefined;
   if (existing !== undefined) {
     if (existing.constructor?.name !== (metric.constructor as { name: string }).name) {
