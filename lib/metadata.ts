@@ -39,7 +39,7 @@ export function recordInstrumented(constructor: object | undefined, methodName: 
     method = { name: methodName, static: isStatic, metrics: [] };
     methods.push(method);
   }
-  method.metrics.push({ ...metric, labelNames: [...metric.labelNames] });
+  method.metrics.push({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } });
   Reflect.defineMetadata(INSTRUMENTED_KEY, methods, constructor);
   instrumentedClasses.add(constructor);
 }
@@ -50,13 +50,13 @@ const instrumentedFunctions: InstrumentedMethod[] = [];
 function recordFunction(functionName: string, metric: InstrumentedMetric): void {
   let entry = instrumentedFunctions.find((candidate) => candidate.name === functionName);
   if (entry === undefined) instrumentedFunctions.push((entry = { name: functionName, static: false, metrics: [] }));
-  entry.metrics.push({ ...metric, labelNames: [...metric.labelNames] });
+  entry.metrics.push({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } });
 }
 
 /** The methods of one class that its own decorators instrument (never its parent's). */
 export function instrumentedMethodsOf(constructor: object): InstrumentedMethod[] {
   const own: InstrumentedMethod[] = Reflect.getOwnMetadata(INSTRUMENTED_KEY, constructor) ?? [];
-  return own.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames] })) }));
+  return own.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } })) }));
 }
 
 /**
@@ -73,7 +73,7 @@ export function listInstrumented(): InstrumentedClass[] {
     classes.push({
       className: '',
       target: undefined,
-      methods: instrumentedFunctions.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames] })) })),
+      methods: instrumentedFunctions.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } })) })),
     });
   }
   return classes;

@@ -71,6 +71,10 @@ export interface MetricDescription {
   type: 'counter' | 'gauge' | 'histogram' | 'summary';
   labelNames: string[];
   help: string;
+  /** A named metric's static label values (empty for a default metric), to select one method's series. */
+  staticLabels: Record<string, string>;
+  /** `@LastCalled` only: whether it records calls or successes. */
+  on?: 'call' | 'success';
 }
 
 /** What a decorator builds for one site: its probe and the metric it writes. */

@@ -74,7 +74,7 @@ export function LastCalled<const L extends string = never, F extends LabelsFrom<
         outcomeLabels: [],
         namedHelp: onSuccess ? 'Unix time in seconds of the last successful call, set by @LastCalled.' : 'Unix time in seconds of the last call, set by @LastCalled.',
       });
-      return { probe: new LastCalledProbe(chooser, onSuccess, isFailure), metric: description };
+      return { probe: new LastCalledProbe(chooser, onSuccess, isFailure), metric: { ...description, on } };
     },
   });
 }

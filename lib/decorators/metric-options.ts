@@ -129,7 +129,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
   const type = defaults.kind === 'timestamp' ? 'gauge' : defaults.kind;
   if (site.validateOnly) throw VALIDATED; // standard decorators: series wait for the class name
   const chooser = new SeriesChooser(family, baseLabels, computedNames ?? [], labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place);
-  return { family, baseLabels, named, description: { name: metricName, type, labelNames, help: metricHelp }, chooser: chooser as SiteMetric<F>['chooser'] };
+  return { family, baseLabels, named, description: { name: metricName, type, labelNames, help: metricHelp, staticLabels: named ? { ...baseLabels } : {} }, chooser: chooser as SiteMetric<F>['chooser'] };
 }
 
 function checkComputedLabels(site: CallSite, baseLabels: LabelValues, names: readonly string[] | undefined, labelsFrom: unknown): string[] {

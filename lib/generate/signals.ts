@@ -79,7 +79,7 @@ export function methodSignals(owner: Pick<InstrumentedClass, 'className'>, metho
           Number(b.type === 'histogram') - Number(a.type === 'histogram'),
       )[0];
   const matchersOf = (metric: InstrumentedMetric, more: LabelMatchers = {}): LabelMatchers =>
-    isDefaultMetric(metric) ? { class: owner.className, method: method.name, ...extra, ...more } : { ...extra, ...more };
+    isDefaultMetric(metric) ? { class: owner.className, method: method.name, ...extra, ...more } : { ...extra, ...(metric.staticLabels ?? {}), ...more };
   const rateOf = (name: string, metric: InstrumentedMetric, more: LabelMatchers = {}) => `rate(${name}${selector(matchersOf(metric, more))}[${window}])`;
 
   const counted = find('Counted', 'counter');
@@ -132,7 +132,7 @@ export function methodSignals(owner: Pick<InstrumentedClass, 'className'>, metho
   if (lastCalled !== undefined) {
     // A never-called method reads 0; `> 0` keeps it from showing as 56 years ago.
     signals.sinceLastCall = { expr: `time() - max(${lastCalled.name}${selector(matchersOf(lastCalled))} > 0)`, legend: 'seconds ago' };
-    signals.lastCalledOnSuccess = lastCalled.name.includes('success');
+    signals.lastCalledOnSuccess = lastCalled.on === 'success';
   }
   return signals;
 }

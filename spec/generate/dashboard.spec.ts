@@ -40,7 +40,7 @@ describe('generateDashboard', () => {
     });
   });
 
-  it('queries named metrics by name and splits them by their static labels', () => {
+  it('queries named metrics by name, selecting this method\'s series by its static labels', () => {
     const registry = new Registry();
     class Shop {
       @Counted({ registry, name: 'shop_orders', labels: { shop: 'eu' } })
@@ -51,13 +51,13 @@ describe('generateDashboard', () => {
     }
     expect(byTitle(generateDashboard({ classes: classesOf(Shop), quantiles: [0.95] }).panels)).toEqual({
       Shop: undefined,
-      'order: calls/s': ['sum by (shop) (rate(shop_orders_total[$__rate_interval]))'],
-      'order: error ratio': ['sum(rate(shop_failures_total[$__rate_interval])) / sum(rate(shop_orders_total[$__rate_interval]))'],
+      'order: calls/s': ['sum by (shop) (rate(shop_orders_total{shop="eu"}[$__rate_interval]))'],
+      'order: error ratio': ['sum(rate(shop_failures_total[$__rate_interval])) / sum(rate(shop_orders_total{shop="eu"}[$__rate_interval]))'],
       'order: latency': [
         'max (shop_order_seconds{quantile="0.95"})',
         'sum(rate(shop_order_seconds_sum[$__rate_interval])) / sum(rate(shop_order_seconds_count[$__rate_interval]))',
       ],
-      'order: since last call': ['time() - max(shop_last_order_timestamp_seconds > 0)'],
+      'order: since last success': ['time() - max(shop_last_order_timestamp_seconds > 0)'],
     });
   });
 
@@ -141,12 +141,12 @@ describe('generateDashboard with one decorator stacked twice', () => {
       'both: error ratio': [
         'sum(rate(method_calls_total{class="Twice",method="both",result="error"}[$__rate_interval])) / sum(rate(method_calls_total{class="Twice",method="both"}[$__rate_interval]))',
       ],
-      'timed: calls/s': ['sum by (a) (rate(twice_histogram_seconds_count[$__rate_interval]))'],
+      'timed: calls/s': ['sum by (a) (rate(twice_histogram_seconds_count{a="x"}[$__rate_interval]))'],
       'timed: latency': [
-        'histogram_quantile(0.5, sum by (a, le) (rate(twice_histogram_seconds_bucket[$__rate_interval])))',
-        'histogram_quantile(0.95, sum by (a, le) (rate(twice_histogram_seconds_bucket[$__rate_interval])))',
-        'histogram_quantile(0.99, sum by (a, le) (rate(twice_histogram_seconds_bucket[$__rate_interval])))',
-        'sum by (a) (rate(twice_histogram_seconds_sum[$__rate_interval])) / sum by (a) (rate(twice_histogram_seconds_count[$__rate_interval]))',
+        'histogram_quantile(0.5, sum by (a, le) (rate(twice_histogram_seconds_bucket{a="x"}[$__rate_interval])))',
+        'histogram_quantile(0.95, sum by (a, le) (rate(twice_histogram_seconds_bucket{a="x"}[$__rate_interval])))',
+        'histogram_quantile(0.99, sum by (a, le) (rate(twice_histogram_seconds_bucket{a="x"}[$__rate_interval])))',
+        'sum by (a) (rate(twice_histogram_seconds_sum{a="x"}[$__rate_interval])) / sum by (a) (rate(twice_histogram_seconds_count{a="x"}[$__rate_interval]))',
       ],
     });
   });
