@@ -107,7 +107,7 @@ export class HttpMetricsRecorder<S> {
     };
   }
 
-  // start() and finish() run on every request. They must never throw into the request,
+  // start(), closed() and finish() run on every request. They must never throw into the request,
   // call prom-client, or read the clock more than once each.
 
   /** A request arrived. `url` is the path as the client sent it (query included). */
