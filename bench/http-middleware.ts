@@ -27,7 +27,7 @@ import { median } from './support/stats.js';
  * to round, so a last phase runs each server once more under V8's sampling profiler and
  * attributes CPU time to the middleware's own code (its functions and everything they call,
  * but not the rest of the app they hand over to) and to garbage collection: a cost per
- * request that other processes on the machine hardly move.
+ * request that depends less on the other processes on the machine.
  */
 
 const VARIANTS = ['bare', 'express-prom-bundle', 'prom-decorators'] as const;
@@ -391,7 +391,7 @@ function render(run: HttpRun): string {
   lines.push(
     'Overhead is what a middleware adds to each request, measured three ways. **Profiled**: each server runs once more, alone, under V8\'s sampling profiler; ' +
       'the samples in the middleware\'s own code (its functions and what they call: for express-prom-bundle also on-finished, prom-client and url-value-parser; ' +
-      'not the app behind its `next()`) plus the garbage collection beyond the bare app\'s, per request. Other processes on the machine hardly move this figure. ' +
+      'not the app behind its `next()`) plus the garbage collection beyond the bare app\'s, per request. It depends less on what else runs on the machine than the two figures below, but comes from one run of each server. ' +
       '**Server CPU**: the server\'s CPU time per request minus the bare app\'s. **Throughput**: (1 / its requests per second) − (1 / the bare app\'s). ' +
       'The last two are differences of figures that swing from round to round on a shared machine; the ratio taken within each round (the three variants back to back) is shown beside them. ' +
       'The two middlewares do comparable work: a request counter and a duration histogram by method, path or route, and status code; ours also keeps the in-flight gauge.',
