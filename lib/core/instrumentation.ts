@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { warnOnce } from '../log.js';
-import type { CallRecord, Probe } from './probe.js';
+import { observe } from '../metrics/histogram-family.js';
+import type { CallRecord, HistogramCell, NumberCell, Probe } from './probe.js';
 
 /**
- * The `begin` of a probe with nothing to do when a call starts. `Instrumentation` skips such
- * probes at call start: each probe call there is a call V8 cannot inline (the shared wrapper
- * sees every kind of probe), so skipping it saves ~10 ns per probe and call.
+ * The `begin` of a probe with nothing to do when a call starts: such probes are skipped at
+ * call start, saving a call V8 cannot inline.
  */
 export function nothingToBegin(): undefined {
   return undefined;
@@ -14,16 +14,13 @@ export function nothingToBegin(): undefined {
 /**
  * The probes of one instrumented method. Stacked decorators add their probe here instead
  * of wrapping again, so a method has one wrapper however many of our decorators it carries.
+ *
+ * Probes with static labels hand over their arithmetic as a `PlainSignal`, kept here in one
+ * array per kind, so each loop below touches objects of one shape and calls nothing. Other
+ * probes (computed labels, errorIf/okIf, summaries, exception types) are called.
  */
 export class Instrumentation {
   probes: Probe[] = [];
-  /** Indexes in `probes` of those whose `begin` does something (is not `nothingToBegin`). */
-  private starters: number[] = [];
-  /**
-   * Each probe's `end`, taken once: calling `enders[i].call(probe)` skips looking `end` up on
-   * probes of every class at one site (a megamorphic load) on each call.
-   */
-  private enders: Probe['end'][] = [];
   needsStartTime = false;
   needsEndTime = false;
   needsCall = false;
@@ -35,15 +32,58 @@ export class Instrumentation {
   /** The decorators queued in `pending`, so class-level decorators see them as present. */
   pendingDecorators: string[] = [];
 
+  private countOk: NumberCell[] = [];
+  private countError: NumberCell[] = [];
+  private timeOk: HistogramCell[] = [];
+  private timeError: HistogramCell[] = [];
+  private timeBounds: (readonly number[])[] = [];
+  private inProgress: NumberCell[] = [];
+  private callStamps: NumberCell[] = [];
+  private successStamps: NumberCell[] = [];
+  /** Called probes: those doing something at call start, at every end, and only on failure. */
+  private starters: Probe[] = [];
+  private enders: Probe[] = [];
+  /** For each of `enders`, its index in `starters` (where its token is kept), or -1. */
+  private enderTokenSlots: number[] = [];
+  private failureEnders: Probe[] = [];
+
   constructor(public place: string) {}
 
   add(probe: Probe): void {
-    this.probes = [...this.probes, probe];
-    if (probe.begin !== nothingToBegin) this.starters = [...this.starters, this.probes.length - 1];
-    this.enders = [...this.enders, probe.end];
+    this.probes.push(probe);
     this.needsStartTime ||= probe.needsStartTime;
     this.needsEndTime ||= probe.needsEndTime;
     this.needsCall ||= probe.needsCall;
+    const plain = probe.plain;
+    if (plain === undefined) {
+      if (probe.onlyOnFailure === true) this.failureEnders.push(probe);
+      else {
+        if (probe.begin !== nothingToBegin) this.starters.push(probe);
+        this.enders.push(probe);
+        this.enderTokenSlots.push(this.starters.indexOf(probe));
+      }
+      return;
+    }
+    switch (plain.kind) {
+      case 'count':
+        this.countOk.push(plain.ok);
+        this.countError.push(plain.error);
+        break;
+      case 'time':
+        this.timeOk.push(plain.ok);
+        this.timeError.push(plain.error);
+        this.timeBounds.push(plain.bounds);
+        break;
+      case 'inProgress':
+        this.inProgress.push(plain.cell);
+        break;
+      case 'stampCall':
+        this.callStamps.push(plain.cell);
+        break;
+      case 'stampSuccess':
+        this.successStamps.push(plain.cell);
+        break;
+    }
   }
 
   /** Whether one of our decorators of this kind already instruments the method. */
@@ -51,36 +91,97 @@ export class Instrumentation {
     return this.pendingDecorators.includes(decorator) || this.probes.some((probe) => probe.decorator === decorator);
   }
 
-  // begin/end/follow run on every call. With static labels they must never call
+  // begin/end/follow run on every call. With static labels they must never call a probe or
   // prom-client, hash labels, allocate (for a sync call) or read the clock more than once each.
 
   begin(startMs: number, call: CallRecord | undefined): void {
-    const probes = this.probes;
-    const starters = this.starters;
-    for (let s = 0; s < starters.length; s++) {
-      const i = starters[s];
+    const inProgress = this.inProgress;
+    if (inProgress.length > 0) {
       try {
-        const token = probes[i].begin(startMs, call);
+        for (let i = 0; i < inProgress.length; i++) inProgress[i].value++;
+      } catch (failure) {
+        this.recordingFailed('InProgress', failure);
+      }
+    }
+    const callStamps = this.callStamps;
+    if (callStamps.length > 0) {
+      try {
+        for (let i = 0; i < callStamps.length; i++) callStamps[i].value = startMs;
+      } catch (failure) {
+        this.recordingFailed('LastCalled', failure);
+      }
+    }
+    const starters = this.starters;
+    for (let i = 0; i < starters.length; i++) {
+      try {
+        const token = starters[i].begin(startMs, call);
         if (call !== undefined) call.tokens[i] = token;
       } catch (failure) {
-        this.recordingFailed(probes[i], failure);
+        this.recordingFailed(starters[i].decorator, failure);
       }
     }
   }
 
   end(startMs: number, failed: boolean, outcome: unknown, call: CallRecord | undefined): void {
     const endMs = this.needsEndTime ? performance.now() : 0;
+    const counts = failed ? this.countError : this.countOk;
+    if (counts.length > 0) {
+      try {
+        for (let i = 0; i < counts.length; i++) counts[i].value++;
+      } catch (failure) {
+        this.recordingFailed('Counted', failure);
+      }
+    }
+    const times = failed ? this.timeError : this.timeOk;
+    if (times.length > 0) {
+      try {
+        const seconds = (endMs - startMs) / 1000;
+        for (let i = 0; i < times.length; i++) observe(times[i], this.timeBounds[i], seconds);
+      } catch (failure) {
+        this.recordingFailed('Timed', failure);
+      }
+    }
+    const inProgress = this.inProgress;
+    if (inProgress.length > 0) {
+      try {
+        for (let i = 0; i < inProgress.length; i++) inProgress[i].value--;
+      } catch (failure) {
+        this.recordingFailed('InProgress', failure);
+      }
+    }
+    const successStamps = this.successStamps;
+    if (!failed && successStamps.length > 0) {
+      try {
+        for (let i = 0; i < successStamps.length; i++) successStamps[i].value = endMs;
+      } catch (failure) {
+        this.recordingFailed('LastCalled', failure);
+      }
+    }
+    if (this.enders.length > 0 || (failed && this.failureEnders.length > 0)) this.endProbes(startMs, endMs, failed, outcome, call);
+  }
+
+  /** The called probes' ends: off the all-static path, so its doubles are boxed only here. */
+  private endProbes(startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallRecord | undefined): void {
     if (call !== undefined) {
       if (failed) call.error = outcome;
       else call.result = outcome;
     }
-    const probes = this.probes;
     const enders = this.enders;
-    for (let i = 0; i < probes.length; i++) {
+    for (let i = 0; i < enders.length; i++) {
       try {
-        enders[i].call(probes[i], startMs, endMs, failed, outcome, call, call === undefined ? undefined : call.tokens[i]);
+        const slot = this.enderTokenSlots[i];
+        enders[i].end(startMs, endMs, failed, outcome, call, call === undefined || slot === -1 ? undefined : call.tokens[slot]);
       } catch (failure) {
-        this.recordingFailed(probes[i], failure);
+        this.recordingFailed(enders[i].decorator, failure);
+      }
+    }
+    if (!failed) return;
+    const failureEnders = this.failureEnders;
+    for (let i = 0; i < failureEnders.length; i++) {
+      try {
+        failureEnders[i].end(startMs, endMs, failed, outcome, call, undefined);
+      } catch (failure) {
+        this.recordingFailed(failureEnders[i].decorator, failure);
       }
     }
   }
@@ -104,7 +205,7 @@ export class Instrumentation {
     );
   }
 
-  private recordingFailed(probe: Probe, failure: unknown): void {
-    warnOnce(`record:${this.place}:${probe.decorator}`, `recording @${probe.decorator} on ${this.place} failed; the call went on without it`, failure);
+  private recordingFailed(decorator: string, failure: unknown): void {
+    warnOnce(`record:${this.place}:${decorator}`, `recording @${decorator} on ${this.place} failed; the call went on without it`, failure);
   }
 }

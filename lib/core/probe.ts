@@ -4,6 +4,29 @@
  * its generator finished). Probes never read the clock, touch promises or iterators, or
  * call the user's method: the wrapper hands them the times it read and the outcome.
  */
+/** A number the wrapper writes directly: a counter's or gauge's series. */
+export interface NumberCell {
+  value: number;
+}
+
+/** A histogram series the wrapper observes directly (see `observe` in lib/metrics). */
+export interface HistogramCell {
+  readonly counts: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/**
+ * A signal with static labels, as plain arithmetic the wrapper runs itself: no probe call per
+ * call, so V8 inlines all of it and no clock value is boxed into a heap number.
+ */
+export type PlainSignal =
+  | { kind: 'count'; ok: NumberCell; error: NumberCell }
+  | { kind: 'time'; ok: HistogramCell; error: HistogramCell; bounds: readonly number[] }
+  | { kind: 'inProgress'; cell: NumberCell }
+  | { kind: 'stampCall'; cell: NumberCell }
+  | { kind: 'stampSuccess'; cell: NumberCell };
+
 export interface Probe {
   /** The decorator that made the probe ("Counted"), for warnings and class-level overrides. */
   readonly decorator: string;
@@ -13,6 +36,10 @@ export interface Probe {
   readonly needsEndTime: boolean;
   /** Whether the probe computes labels from the call, and so needs a `CallInfo`. */
   readonly needsCall: boolean;
+  /** When set, the wrapper does this arithmetic itself and never calls `begin`/`end`. */
+  readonly plain?: PlainSignal;
+  /** When true, `end` is only called for failed calls (and `begin` never). */
+  readonly onlyOnFailure?: boolean;
   /**
    * @param startMs `performance.now()` at call start, or 0 when no probe needed it
    * @param call the call's arguments and instance, only when some probe `needsCall`

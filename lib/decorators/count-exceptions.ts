@@ -33,6 +33,8 @@ class CountExceptionsProbe implements Probe {
   readonly needsStartTime = false;
   readonly needsEndTime = false;
   readonly needsCall: boolean;
+  /** Only failed calls concern this probe: successful ones never call it. */
+  readonly onlyOnFailure = true;
   constructor(
     private readonly counts: (error: unknown) => boolean,
     private readonly named: boolean,

@@ -1,6 +1,6 @@
 import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
 import { nothingToBegin } from '../core/instrumentation.js';
-import type { CallInfo, Probe } from '../core/probe.js';
+import type { CallInfo, PlainSignal, Probe } from '../core/probe.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
 import { declareSiteMetric, outcomeClassifier, type MetricOptions, type OutcomeOptions } from './metric-options.js';
@@ -12,6 +12,7 @@ class CountedProbe implements Probe {
   readonly needsStartTime = false;
   readonly needsEndTime = false;
   readonly needsCall: boolean;
+  readonly plain: PlainSignal | undefined;
   private readonly ok: CounterSeries | undefined;
   private readonly error: CounterSeries | undefined;
   constructor(
@@ -24,6 +25,7 @@ class CountedProbe implements Probe {
       // Static labels: both series resolved (and exposed at 0) now, not per call.
       this.ok = named ? chooser.fixed() : chooser.fixed({ result: 'ok' });
       this.error = named ? this.ok : chooser.fixed({ result: 'error' });
+      if (isFailure === undefined) this.plain = { kind: 'count', ok: this.ok, error: this.error };
     }
   }
   /** Nothing to do when a call starts: the wrapper skips it. */

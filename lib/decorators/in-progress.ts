@@ -1,5 +1,5 @@
 import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
-import type { CallInfo, Probe } from '../core/probe.js';
+import type { CallInfo, PlainSignal, Probe } from '../core/probe.js';
 import type { GaugeFamily, GaugeSeries } from '../metrics/gauge-family.js';
 import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
 import { declareSiteMetric, type MetricOptions } from './metric-options.js';
@@ -11,10 +11,14 @@ class InProgressProbe implements Probe {
   readonly needsStartTime = false;
   readonly needsEndTime = false;
   readonly needsCall: boolean;
+  readonly plain: PlainSignal | undefined;
   private readonly series: GaugeSeries | undefined;
   constructor(private readonly chooser: SeriesChooser<GaugeSeries>) {
     this.needsCall = chooser.computed;
-    if (!chooser.computed) this.series = chooser.fixed();
+    if (!chooser.computed) {
+      this.series = chooser.fixed();
+      this.plain = { kind: 'inProgress', cell: this.series };
+    }
   }
   /** Computed labels are taken when the call starts; the same series is handed back to `end`. */
   begin(_startMs: number, call: CallInfo | undefined): GaugeSeries {

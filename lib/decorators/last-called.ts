@@ -1,5 +1,5 @@
 import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
-import type { CallInfo, Probe } from '../core/probe.js';
+import type { CallInfo, PlainSignal, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { GaugeSeries, TimestampFamily } from '../metrics/gauge-family.js';
 import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
@@ -29,8 +29,13 @@ class LastCalledProbe implements Probe {
     this.needsStartTime = !onSuccess;
     this.needsEndTime = onSuccess;
     this.needsCall = chooser.computed;
-    if (!chooser.computed) this.series = chooser.fixed();
+    if (!chooser.computed) {
+      this.series = chooser.fixed();
+      if (!onSuccess) this.plain = { kind: 'stampCall', cell: this.series };
+      else if (isFailure === undefined) this.plain = { kind: 'stampSuccess', cell: this.series };
+    }
   }
+  readonly plain: PlainSignal | undefined;
   // The series stores the monotonic time the wrapper already read; TimestampFamily turns it
   // into Unix seconds at collect time, so this costs no clock read of its own.
   begin(startMs: number, call: CallInfo | undefined): void {

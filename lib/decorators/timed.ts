@@ -1,6 +1,6 @@
 import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
 import { nothingToBegin } from '../core/instrumentation.js';
-import type { CallInfo, Probe } from '../core/probe.js';
+import type { CallInfo, PlainSignal, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import { observe, type HistogramFamily, type HistogramSeries } from '../metrics/histogram-family.js';
 import type { SummaryFamily, SummarySeries } from '../metrics/summary-family.js';
@@ -39,6 +39,7 @@ class TimedProbe implements Probe {
   readonly needsStartTime = true;
   readonly needsEndTime = true;
   readonly needsCall: boolean;
+  readonly plain: PlainSignal | undefined;
   private readonly ok: TimedSeries | undefined;
   private readonly error: TimedSeries | undefined;
   constructor(
@@ -46,11 +47,14 @@ class TimedProbe implements Probe {
     private readonly chooser: SeriesChooser<TimedSeries>,
     named: boolean,
     private readonly isFailure: ((failed: boolean, outcome: unknown) => boolean) | undefined,
+    /** A histogram's bounds: with static labels and no errorIf/okIf the wrapper observes it itself. */
+    bounds: readonly number[] | undefined,
   ) {
     this.needsCall = chooser.computed;
     if (!chooser.computed) {
       this.ok = named ? chooser.fixed() : chooser.fixed({ result: 'ok' });
       this.error = named ? this.ok : chooser.fixed({ result: 'error' });
+      if (isFailure === undefined && bounds !== undefined) this.plain = { kind: 'time', ok: this.ok, error: this.error, bounds };
     }
   }
   /** Nothing to do when a call starts: the wrapper skips it. */
@@ -109,6 +113,7 @@ export function Timed<const L extends string = never, F extends LabelsFrom<L> = 
     };
     let metric;
     let record: (series: TimedSeries, seconds: number) => void;
+    let histogramBounds: readonly number[] | undefined;
     if (options?.type === 'summary') {
       const summary = {
         percentiles: [...(options.percentiles ?? [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999])],
@@ -127,9 +132,10 @@ export function Timed<const L extends string = never, F extends LabelsFrom<L> = 
       if (buckets[buckets.length - 1] === Infinity) buckets.pop(); // +Inf is always there
       metric = declareSiteMetric<HistogramFamily>(site, options, { ...defaults, kind: 'histogram' }, { buckets });
       const bounds = metric.family.upperBounds;
+      histogramBounds = bounds;
       record = (series, seconds) => observe(series, bounds, seconds);
     }
     const { named, description, chooser } = metric;
-    return { probe: new TimedProbe(record, chooser as unknown as SeriesChooser<TimedSeries>, named, isFailure), metric: description };
+    return { probe: new TimedProbe(record, chooser as unknown as SeriesChooser<TimedSeries>, named, isFailure, histogramBounds), metric: description };
   } });
 }

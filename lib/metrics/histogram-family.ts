@@ -12,7 +12,7 @@ export interface HistogramSeries {
 }
 
 /** Adds one observation. Hot path: plain arithmetic only, no allocation. */
-export function observe(series: HistogramSeries, upperBounds: readonly number[], value: number): void {
+export function observe(series: Pick<HistogramSeries, 'counts' | 'sum' | 'count'>, upperBounds: readonly number[], value: number): void {
   let slot = 0;
   const last = upperBounds.length;
   while (slot < last && value > upperBounds[slot]) slot++;
