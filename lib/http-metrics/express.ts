@@ -1,10 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { expressRouteTemplate } from './express-route.js';
 import type { LabelValue } from '../decorators/labels.js';
+import { expressRouteTemplate } from './express-route.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface ExpressHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions,
+export interface ExpressHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>
+  extends CommonHttpMetricsOptions,
     HttpLabelOptions<L, [req: Request, res: Response], R> {
   /** Requests for which this returns true are not counted. */
   skip?: (req: Request) => boolean;

@@ -3,7 +3,8 @@ import type { LabelValue } from '../decorators/labels.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface FastifyHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions,
+export interface FastifyHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>
+  extends CommonHttpMetricsOptions,
     // `register` cannot hand a type parameter to the plugin: TypeScript checks the value types of
     // labelsFrom here but not its keys; the names are still checked when the plugin starts.
     HttpLabelOptions<L, [request: FastifyRequest, reply: FastifyReply], R> {

@@ -3,7 +3,8 @@ import type { LabelValue } from '../decorators/labels.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface KoaHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions,
+export interface KoaHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>
+  extends CommonHttpMetricsOptions,
     HttpLabelOptions<L, [ctx: Context], R> {
   /** Requests for which this returns true are not counted. */
   skip?: (ctx: Context) => boolean;

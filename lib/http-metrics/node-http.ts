@@ -4,7 +4,8 @@ import type { LabelValue } from '../decorators/labels.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface NodeHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>> extends CommonHttpMetricsOptions,
+export interface NodeHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>
+  extends CommonHttpMetricsOptions,
     HttpLabelOptions<L, [req: IncomingMessage, res: ServerResponse], R> {
   /**
    * The `route` label of a request, read once when it arrives: a template such as

@@ -115,6 +115,17 @@ describe('withHttpMetrics() for node:http', () => {
     ]);
   });
 
+  test('counts a request the server times out once, with status 0', async () => {
+    const registry = new Registry();
+    const neverAnswers = () => undefined;
+    const url = await start(withHttpMetrics(neverAnswers, { registry, route: () => '/hang' }));
+    server!.setTimeout(50); // an idle socket is destroyed after 50 ms
+    await expect(send(`${url}/hang`)).rejects.toThrow('socket hang up');
+    const text = await scrapeWhenIdle(registry);
+    expect(samples(text, 'http_requests_total')).toEqual(['http_requests_total{method="GET",route="/hang",status_code="0"} 1']);
+    expect(samples(text, 'http_request_duration_seconds_count')).toEqual(['http_request_duration_seconds_count{method="GET",route="/hang",status_code="0"} 1']);
+  });
+
   test('counts the metrics path when metricsPath is false', async () => {
     const registry = new Registry();
     const url = await start(withHttpMetrics(hello, { registry, route: (req) => req.url, metricsPath: false }));
