@@ -14,8 +14,8 @@ export class CounterFamily extends MetricFamily<CounterSeries> {
     return { labels, value: 0 };
   }
 
-  protected publish(series: CounterSeries, into: PublishedValue[]): void {
-    into.push({ labels: series.labels, value: series.value });
+  protected publish(series: CounterSeries, into: PublishedValue[], shared: boolean): void {
+    into.push(this.sample(series, series.value, shared));
   }
 
   protected zero(series: CounterSeries): void {

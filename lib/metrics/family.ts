@@ -9,6 +9,8 @@ export type LabelValues = Record<string, string>;
 /** One sample as prom-client's registry reads it from `get()`. */
 export interface PublishedValue {
   labels: Record<string, string | number>;
+  /** The series' labels, when published for prom-client's text rendering (see `getForPromString`). */
+  sharedLabels?: Record<string, string>;
   value: number;
   metricName?: string;
 }
@@ -33,6 +35,9 @@ export const FAMILY_MARKER = Symbol.for('prom-decorators.family');
 
 /** The value every computed label takes once a family has reached its series cap. */
 export const OVERFLOW_LABEL_VALUE = '__overflow__';
+
+/** The labels of a sample that has only shared labels; frozen, so it can be shared. */
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Default cap on the series one metric may hold. */
 export const DEFAULT_MAX_SERIES = 1000;
@@ -110,10 +115,22 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> {
     return this.publishAll();
   }
 
-  /** Every series' samples, as prom-client's `get()` returns them. */
-  protected publishAll(): PublishedMetric {
+  /**
+   * What prom-client's registry renders (`registry.metrics()`) when a metric has it: every
+   * sample carries its series' long-lived label object as `sharedLabels`, which the registry
+   * formats once per series and caches across scrapes, as it does for its own histograms.
+   */
+  getForPromString(): PublishedMetric | Promise<PublishedMetric> {
+    return this.publishAll(true);
+  }
+
+  /**
+   * Every series' samples, as prom-client's `get()` returns them, or with `shared` as its
+   * `getForPromString()` does.
+   */
+  protected publishAll(shared = false): PublishedMetric {
     const values: PublishedValue[] = [];
-    for (const series of this.seriesByKey.values()) this.publish(series, values);
+    for (const series of this.seriesByKey.values()) this.publish(series, values, shared);
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
 
@@ -123,7 +140,19 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> {
   }
 
   protected abstract createSeries(labels: LabelValues): S;
-  protected abstract publish(series: S, into: PublishedValue[]): void;
+  protected abstract publish(series: S, into: PublishedValue[], shared: boolean): void;
+
+  /**
+   * One sample of a series. With `shared`, the series' labels go in `sharedLabels` and only
+   * `own` labels (a bucket's frozen `{ le }`) in `labels`; otherwise they are merged.
+   */
+  protected sample(series: S, value: number, shared: boolean, metricName?: string, own?: Readonly<Record<string, string | number>>): PublishedValue {
+    const sample: PublishedValue = shared
+      ? { labels: own ?? NO_LABELS, sharedLabels: series.labels, value }
+      : { labels: own === undefined ? series.labels : { ...series.labels, ...own }, value };
+    if (metricName !== undefined) sample.metricName = metricName;
+    return sample;
+  }
   protected abstract zero(series: S): void;
 
   private add(key: string, labels: LabelValues): S {

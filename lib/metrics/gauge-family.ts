@@ -15,8 +15,8 @@ export class GaugeFamily extends MetricFamily<GaugeSeries> {
     return { labels, value: 0 };
   }
 
-  protected publish(series: GaugeSeries, into: PublishedValue[]): void {
-    into.push({ labels: series.labels, value: series.value });
+  protected publish(series: GaugeSeries, into: PublishedValue[], shared: boolean): void {
+    into.push(this.sample(series, series.value, shared));
   }
 
   protected zero(series: GaugeSeries): void {
@@ -51,21 +51,21 @@ export class TimestampFamily extends MetricFamily<TimestampSeries> {
     super({ aggregator: 'max', ...options });
   }
 
-  protected override publishAll() {
+  protected override publishAll(shared = false) {
     this.epochOffsetMs = Date.now() - performance.now();
-    return super.publishAll();
+    return super.publishAll(shared = false);
   }
 
   protected createSeries(labels: LabelValues): TimestampSeries {
     return { labels, value: 0, convertedFrom: 0, seconds: 0 };
   }
 
-  protected publish(series: TimestampSeries, into: PublishedValue[]): void {
+  protected publish(series: TimestampSeries, into: PublishedValue[], shared: boolean): void {
     if (series.value !== series.convertedFrom) {
       series.convertedFrom = series.value;
       series.seconds = series.value === 0 ? 0 : (this.epochOffsetMs + series.value) / 1000;
     }
-    into.push({ labels: series.labels, value: series.seconds });
+    into.push(this.sample(series, series.seconds, shared));
   }
 
   protected zero(series: TimestampSeries): void {

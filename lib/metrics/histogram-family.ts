@@ -31,22 +31,26 @@ export class HistogramFamily extends MetricFamily<HistogramSeries> {
     readonly upperBounds: readonly number[],
   ) {
     super(options);
+    this.bucketLabels = [...upperBounds.map((le) => Object.freeze({ le })), Object.freeze({ le: '+Inf' })];
   }
+
+  /** Each bucket's `{ le }`, made once and shared by every series and scrape. */
+  private readonly bucketLabels: readonly Readonly<{ le: number | string }>[];
 
   protected createSeries(labels: LabelValues): HistogramSeries {
     return { labels, counts: new Float64Array(this.upperBounds.length + 1), sum: 0, count: 0 };
   }
 
-  protected publish(series: HistogramSeries, into: PublishedValue[]): void {
+  protected publish(series: HistogramSeries, into: PublishedValue[], shared: boolean): void {
     const bucketName = `${this.name}_bucket`;
     let cumulative = 0;
     for (let slot = 0; slot < this.upperBounds.length; slot++) {
       cumulative += series.counts[slot];
-      into.push({ labels: { ...series.labels, le: this.upperBounds[slot] }, value: cumulative, metricName: bucketName });
+      into.push(this.sample(series, cumulative, shared, bucketName, this.bucketLabels[slot]));
     }
-    into.push({ labels: { ...series.labels, le: '+Inf' }, value: series.count, metricName: bucketName });
-    into.push({ labels: series.labels, value: series.sum, metricName: `${this.name}_sum` });
-    into.push({ labels: series.labels, value: series.count, metricName: `${this.name}_count` });
+    into.push(this.sample(series, series.count, shared, bucketName, this.bucketLabels[this.upperBounds.length]));
+    into.push(this.sample(series, series.sum, shared, `${this.name}_sum`));
+    into.push(this.sample(series, series.count, shared, `${this.name}_count`));
   }
 
   protected zero(series: HistogramSeries): void {

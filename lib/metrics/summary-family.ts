@@ -53,6 +53,11 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
     if (series.pendingCount === PENDING_CAPACITY) this.flush(series);
   }
 
+  /** Summaries render as prom-client's own summaries do: from `get()`. */
+  override getForPromString(): Promise<PublishedMetric> {
+    return this.get();
+  }
+
   override async get(): Promise<PublishedMetric> {
     const own = this.publishAll(); // flushes pending observations; publishes never-observed series as zeros
     const digested = await this.digest.get();

@@ -11,12 +11,11 @@ const DEFAULT_LE = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1',
 
 /** The exposition lines of one histogram series, from its cumulative bucket counts. */
 function seriesLines(name: string, labels: string, les: string[], cumulative: number[], sum: number, count: number): string[] {
-  const buckets = les.map((le, i) => `${name}_bucket{${labels},le="${le}"} ${cumulative[i]}`);
+  // le first, as prom-client renders its own histograms
   const sep = labels === '' ? '' : ',';
+  const buckets = les.map((le, i) => `${name}_bucket{le="${le}"${sep}${labels}} ${cumulative[i]}`);
   const plain = labels === '' ? '' : `{${labels}}`;
-  return [...buckets, `${name}_bucket{${labels}${sep}le="+Inf"} ${count}`, `${name}_sum${plain} ${sum}`, `${name}_count${plain} ${count}`].map((line) =>
-    line.replace('{,', '{'),
-  );
+  return [...buckets, `${name}_bucket{le="+Inf"${sep}${labels}} ${count}`, `${name}_sum${plain} ${sum}`, `${name}_count${plain} ${count}`];
 }
 
 const zeros = DEFAULT_LE.map(() => 0);

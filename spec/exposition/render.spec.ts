@@ -155,7 +155,7 @@ describe('renderMetrics', () => {
     shop.page();
 
     const text = (await renderMetrics({ registry })).body;
-    expect(text).toContain('\nexample_app_total{endpoint="/treecounter",service="trees"} 1\n');
+    expect(text).toContain('\nexample_app_total{service="trees",endpoint="/treecounter"} 1\n');
     // The only findings are about prom-client's own default gauges named *_total.
     expect(promtoolCheckMetrics(text).output.trim().split('\n')).toEqual([
       'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',

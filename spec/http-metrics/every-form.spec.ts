@@ -29,9 +29,9 @@ describe.each(FORMS)('HTTP request metrics with $name', (form) => {
       'http_request_duration_seconds_count{method="POST",route="/users",status_code="201"} 1',
     ]);
     expect(samples(text, 'http_request_duration_seconds_bucket').filter((line) => line.includes('le="+Inf"'))).toEqual([
-      'http_request_duration_seconds_bucket{method="GET",route="/api/v1/items/:itemId",status_code="200",le="+Inf"} 1',
-      'http_request_duration_seconds_bucket{method="GET",route="/users/:id",status_code="200",le="+Inf"} 3',
-      'http_request_duration_seconds_bucket{method="POST",route="/users",status_code="201",le="+Inf"} 1',
+      'http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/api/v1/items/:itemId",status_code="200"} 1',
+      'http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/users/:id",status_code="200"} 3',
+      'http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/users",status_code="201"} 1',
     ]);
   });
 
@@ -115,9 +115,9 @@ describe.each(FORMS)('HTTP request metrics with $name', (form) => {
       'http_requests_total{method="POST",route="/users",status_code="2xx"} 1',
     ]);
     expect(samples(text, 'http_request_duration_seconds_bucket').filter((line) => line.includes('/users/:id'))).toEqual([
-      'http_request_duration_seconds_bucket{method="GET",route="/users/:id",status_code="2xx",le="+Inf"} 1',
-      'http_request_duration_seconds_bucket{method="GET",route="/users/:id",status_code="2xx",le="0.5"} 1',
-      'http_request_duration_seconds_bucket{method="GET",route="/users/:id",status_code="2xx",le="30"} 1',
+      'http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/users/:id",status_code="2xx"} 1',
+      'http_request_duration_seconds_bucket{le="0.5",method="GET",route="/users/:id",status_code="2xx"} 1',
+      'http_request_duration_seconds_bucket{le="30",method="GET",route="/users/:id",status_code="2xx"} 1',
     ]);
   });
 
@@ -148,9 +148,9 @@ describe.each(FORMS)('HTTP request metrics with $name', (form) => {
     await send(`${app.url}/users/1`); // {"id":"1"}: 10 bytes
     const text = await scrapeWhenIdle(registry);
     expect(samples(text, 'http_response_size_bytes_bucket')).toEqual([
-      'http_response_size_bytes_bucket{method="GET",route="/users/:id",status_code="200",le="+Inf"} 1',
-      'http_response_size_bytes_bucket{method="GET",route="/users/:id",status_code="200",le="1000"} 1',
-      'http_response_size_bytes_bucket{method="GET",route="/users/:id",status_code="200",le="5"} 0',
+      'http_response_size_bytes_bucket{le="+Inf",method="GET",route="/users/:id",status_code="200"} 1',
+      'http_response_size_bytes_bucket{le="1000",method="GET",route="/users/:id",status_code="200"} 1',
+      'http_response_size_bytes_bucket{le="5",method="GET",route="/users/:id",status_code="200"} 0',
     ]);
     expect(samples(text, 'http_response_size_bytes_sum')).toEqual(['http_response_size_bytes_sum{method="GET",route="/users/:id",status_code="200"} 10']);
   });
