@@ -39,7 +39,8 @@ export function recordInstrumented(constructor: object | undefined, methodName: 
     method = { name: methodName, static: isStatic, metrics: [] };
     methods.push(method);
   }
-  method.metrics.push({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } });
+  // Kept as given (each decorator builds a fresh description); every read returns copies.
+  method.metrics.push(metric);
   Reflect.defineMetadata(INSTRUMENTED_KEY, methods, constructor);
   instrumentedClasses.add(constructor);
 }
@@ -50,7 +51,7 @@ const instrumentedFunctions: InstrumentedMethod[] = [];
 function recordFunction(functionName: string, metric: InstrumentedMetric): void {
   let entry = instrumentedFunctions.find((candidate) => candidate.name === functionName);
   if (entry === undefined) instrumentedFunctions.push((entry = { name: functionName, static: false, metrics: [] }));
-  entry.metrics.push({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } });
+  entry.metrics.push(metric);
 }
 
 /** The methods of one class that its own decorators instrument (never its parent's). */

@@ -156,15 +156,15 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> {
   protected abstract zero(series: S): void;
 
   private add(key: string, labels: LabelValues): S {
-    const series = this.createSeries({ ...labels });
+    // Label objects are never mutated once made, so the caller's object is kept, not copied.
+    const series = this.createSeries(labels);
     this.seriesByKey.set(key, series);
     return series;
   }
 
+  /** One flat string per label set (a `+=` chain would keep a rope of strings per series key). */
   private keyOf(labels: LabelValues): string {
-    let key = '';
-    for (const name of this.labelNames) key += `${labels[name]}\u0000`;
-    return key;
+    return this.labelNames.map((name) => labels[name]).join('\u0000');
   }
 }
 
