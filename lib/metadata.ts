@@ -33,14 +33,13 @@ const instrumentedClasses = new Set<object>();
 export function recordInstrumented(constructor: object | undefined, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
   if (constructor === undefined) return recordFunction(methodName, metric);
   const own: InstrumentedMethod[] = Reflect.getOwnMetadata(INSTRUMENTED_KEY, constructor) ?? [];
-  const methods = own.map((method) => ({ ...method, metrics: [...method.metrics] }));
-  let method = methods.find((candidate) => candidate.name === methodName && candidate.static === isStatic);
-  if (method === undefined) {
-    method = { name: methodName, static: isStatic, metrics: [] };
-    methods.push(method);
-  }
-  // Kept as given (each decorator builds a fresh description); every read returns copies.
-  method.metrics.push(metric);
+  // A new list (never the parent's, never push: exact-size arrays), with the metric kept as
+  // given (each decorator builds a fresh description); every read returns copies.
+  const index = own.findIndex((candidate) => candidate.name === methodName && candidate.static === isStatic);
+  const methods =
+    index === -1
+      ? [...own, { name: methodName, static: isStatic, metrics: [metric] }]
+      : own.map((method, at) => (at === index ? { ...method, metrics: [...method.metrics, metric] } : method));
   Reflect.defineMetadata(INSTRUMENTED_KEY, methods, constructor);
   instrumentedClasses.add(constructor);
 }

@@ -168,7 +168,7 @@ function queueUntilClassKnown(instrumentation: Instrumentation, recipe: ProbeRec
   const previous = instrumentation.pending;
   if (previous !== undefined) (previous as PendingResolver).recipes.push(recipe);
   else recipes.push(recipe);
-  instrumentation.pendingDecorators.push(recipe.decorator);
+  instrumentation.pendingDecorators = [...instrumentation.pendingDecorators, recipe.decorator];
   if (previous !== undefined) return;
   const resolve = ((instance: unknown, knownClass?: unknown) => {
     instrumentation.pending = undefined;

@@ -11,6 +11,14 @@ export function nothingToBegin(): undefined {
   return undefined;
 }
 
+/** Shared by every instrumentation until it gets an entry: an empty array costs ~65 bytes each. */
+const NONE: readonly never[] = []; // never written: every change makes a new array
+
+/** `list` plus `item`, as a new exact-size array (push would reserve room for 16 more). */
+function plus<T>(list: readonly T[], item: T): T[] {
+  return [...list, item];
+}
+
 /**
  * The probes of one instrumented method. Stacked decorators add their probe here instead
  * of wrapping again, so a method has one wrapper however many of our decorators it carries.
@@ -20,7 +28,7 @@ export function nothingToBegin(): undefined {
  * probes (computed labels, errorIf/okIf, summaries, exception types) are called.
  */
 export class Instrumentation {
-  probes: Probe[] = [];
+  probes: readonly Probe[] = NONE;
   needsStartTime = false;
   needsEndTime = false;
   needsCall = false;
@@ -30,58 +38,58 @@ export class Instrumentation {
    */
   pending: ((instance: unknown, knownClass?: unknown) => void) | undefined = undefined;
   /** The decorators queued in `pending`, so class-level decorators see them as present. */
-  pendingDecorators: string[] = [];
+  pendingDecorators: readonly string[] = NONE;
 
-  private countOk: NumberCell[] = [];
-  private countError: NumberCell[] = [];
-  private timeOk: HistogramCell[] = [];
-  private timeError: HistogramCell[] = [];
-  private timeBounds: (readonly number[])[] = [];
-  private inProgress: NumberCell[] = [];
-  private callStamps: NumberCell[] = [];
-  private successStamps: NumberCell[] = [];
+  private countOk: readonly NumberCell[] = NONE;
+  private countError: readonly NumberCell[] = NONE;
+  private timeOk: readonly HistogramCell[] = NONE;
+  private timeError: readonly HistogramCell[] = NONE;
+  private timeBounds: readonly (readonly number[])[] = NONE;
+  private inProgress: readonly NumberCell[] = NONE;
+  private callStamps: readonly NumberCell[] = NONE;
+  private successStamps: readonly NumberCell[] = NONE;
   /** Called probes: those doing something at call start, at every end, and only on failure. */
-  private starters: Probe[] = [];
-  private enders: Probe[] = [];
+  private starters: readonly Probe[] = NONE;
+  private enders: readonly Probe[] = NONE;
   /** For each of `enders`, its index in `starters` (where its token is kept), or -1. */
-  private enderTokenSlots: number[] = [];
-  private failureEnders: Probe[] = [];
+  private enderTokenSlots: readonly number[] = NONE;
+  private failureEnders: readonly Probe[] = NONE;
 
   constructor(public place: string) {}
 
   add(probe: Probe): void {
-    this.probes.push(probe);
+    this.probes = plus(this.probes, probe);
     this.needsStartTime ||= probe.needsStartTime;
     this.needsEndTime ||= probe.needsEndTime;
     this.needsCall ||= probe.needsCall;
     const plain = probe.plain;
     if (plain === undefined) {
-      if (probe.onlyOnFailure === true) this.failureEnders.push(probe);
+      if (probe.onlyOnFailure === true) this.failureEnders = plus(this.failureEnders, probe);
       else {
-        if (probe.begin !== nothingToBegin) this.starters.push(probe);
-        this.enders.push(probe);
-        this.enderTokenSlots.push(this.starters.indexOf(probe));
+        if (probe.begin !== nothingToBegin) this.starters = plus(this.starters, probe);
+        this.enders = plus(this.enders, probe);
+        this.enderTokenSlots = plus(this.enderTokenSlots, this.starters.indexOf(probe));
       }
       return;
     }
     switch (plain.kind) {
       case 'count':
-        this.countOk.push(plain.ok);
-        this.countError.push(plain.error);
+        this.countOk = plus(this.countOk, plain.ok);
+        this.countError = plus(this.countError, plain.error);
         break;
       case 'time':
-        this.timeOk.push(plain.ok);
-        this.timeError.push(plain.error);
-        this.timeBounds.push(plain.bounds);
+        this.timeOk = plus(this.timeOk, plain.ok);
+        this.timeError = plus(this.timeError, plain.error);
+        this.timeBounds = plus(this.timeBounds, plain.bounds);
         break;
       case 'inProgress':
-        this.inProgress.push(plain.cell);
+        this.inProgress = plus(this.inProgress, plain.cell);
         break;
       case 'stampCall':
-        this.callStamps.push(plain.cell);
+        this.callStamps = plus(this.callStamps, plain.cell);
         break;
       case 'stampSuccess':
-        this.successStamps.push(plain.cell);
+        this.successStamps = plus(this.successStamps, plain.cell);
         break;
     }
   }

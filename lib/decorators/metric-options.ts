@@ -6,6 +6,9 @@ import { declareFamily, type FamilyRequest } from '../metrics/declare.js';
 import type { AnyRegistry, FamilyKind, LabelValues, MetricFamily } from '../metrics/family.js';
 import { labelNameProblem, metricNameProblem, suggestMetricName } from '../metrics/validation.js';
 
+/** What a default metric reports as its static labels; shared, never written. */
+const NO_STATIC_LABELS: Record<string, string> = {};
+
 /** Options every decorator takes. */
 export interface MetricOptions {
   /**
@@ -129,7 +132,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
   const type = defaults.kind === 'timestamp' ? 'gauge' : defaults.kind;
   if (site.validateOnly) throw VALIDATED; // standard decorators: series wait for the class name
   const chooser = new SeriesChooser(family, baseLabels, computedNames ?? [], labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place);
-  return { family, baseLabels, named, description: { name: metricName, type, labelNames, help: metricHelp, staticLabels: named ? { ...baseLabels } : {} }, chooser: chooser as SiteMetric<F>['chooser'] };
+  return { family, baseLabels, named, description: { name: metricName, type, labelNames: family.labelNames as string[], help: metricHelp, staticLabels: named ? baseLabels : NO_STATIC_LABELS }, chooser: chooser as SiteMetric<F>['chooser'] };
 }
 
 function checkComputedLabels(site: CallSite, baseLabels: LabelValues, names: readonly string[] | undefined, labelsFrom: unknown): string[] {
