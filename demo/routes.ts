@@ -74,6 +74,21 @@ export function createRequestListener(app: DemoApp): (request: IncomingMessage, 
   };
 }
 
+/**
+ * The route template of a request, for the `route` label of the HTTP request metrics
+ * (`withHttpMetrics`): ids never become label values, unknown paths are `__unmatched__`.
+ */
+export function demoRouteTemplate(request: IncomingMessage): string | undefined {
+  const path = new URL(request.url ?? '/', 'http://demo').pathname;
+  if (path === '/echo' || path === '/index') return path;
+  if (path.endsWith('/error')) return '/*/error';
+  if (path === '/' || path === '/about' || path === '/example' || path === '/treecounter' || path === '/jobs/run') return path;
+  const listMatch = /^\/(add|remove)\/-?\d+$/.exec(path);
+  if (listMatch) return `/${listMatch[1]}/:n`;
+  if (/^\/repos\/[^/]+\/[^/]+$/.test(path)) return '/repos/:user/:repo';
+  return undefined;
+}
+
 function isEchoPath(path: string): boolean {
   return path === '/echo' || path === '/index' || path.endsWith('/error');
 }

@@ -4,8 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exposeMetrics } from '../lib/index.js';
-import { createDemoApp, createRequestListener, type DemoApp } from './routes.js';
+import { exposeMetrics, withHttpMetrics } from '../lib/index.js';
+import { createDemoApp, createRequestListener, demoRouteTemplate, type DemoApp } from './routes.js';
 import { setApplicationInfo, setApplicationState, type Random } from './tutorials/index.js';
 
 export interface DemoOptions {
@@ -36,7 +36,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   setApplicationState('loading');
   const app = createDemoApp(options.random);
   const metrics = await exposeMetrics(options.metricsPort ?? 8001, { host: options.host });
-  const server = createServer(createRequestListener(app));
+  // Request rate, latency and in-flight per route template, next to the decorators' method metrics.
+  const server = createServer(withHttpMetrics(createRequestListener(app), { route: demoRouteTemplate }));
   try {
     await listen(server, options.port ?? 8000, options.host);
   } catch (error) {

@@ -136,6 +136,25 @@ describe('the demo service', () => {
     expect(valueIn(await scrape(), 'method_last_success_timestamp_seconds', { class: 'JobRunner', method: 'execute' })).toBeGreaterThan(Date.now() / 1000 - 60);
   });
 
+  it('counts every request by method, route template and status with the node:http request metrics (ids never become labels)', async () => {
+    const series = (route: string, status: string): [string, Record<string, string>] => ['http_requests_total', { method: 'GET', route, status_code: status }];
+    const moved = await changes(
+      [series('/add/:n', '200'), series('/repos/:user/:repo', '200'), series('/*/error', '500'), series('__unmatched__', '404'), ['http_request_duration_seconds_count', { method: 'GET', route: '/add/:n', status_code: '200' }]],
+      async () => {
+        await httpRequest(`${app}/add/3`);
+        await httpRequest(`${app}/add/40`);
+        await httpRequest(`${app}/repos/prometheus/client_python`);
+        await httpRequest(`${app}/users/error`);
+        await httpRequest(`${app}/no/such/page`);
+      },
+    );
+    expect(moved).toEqual([2, 1, 1, 1, 2]);
+    const text = await scrape();
+    expect(text).not.toContain('route="/add/3"');
+    expect(text).not.toContain('client_python"');
+    expect(valueIn(text, 'http_requests_in_flight', { method: 'GET', route: '/add/:n' }) ?? 0).toBe(0); // no request left in flight
+  });
+
   it('answers 404 with the list of routes, and 405 to other methods', async () => {
     expect(await httpRequest(`${app}/nope`)).toMatchObject({ status: 404, body: expect.stringContaining('GET /treecounter') });
     expect((await httpRequest(`${app}/`, 'DELETE')).status).toBe(405);
