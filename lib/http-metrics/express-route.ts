@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { ExpressRequestLike } from './framework-types.js';
 
 /**
  * The route template of an Express request, with the mount patterns of the routers it is
@@ -10,7 +10,7 @@ import type { Request } from 'express';
  * router tree (the mount patterns are the layers' `rawPath`, router 2.3+) and remembered
  * per route object, so later requests pay one WeakMap lookup.
  */
-export function expressRouteTemplate(req: Request): string | undefined {
+export function expressRouteTemplate(req: ExpressRequestLike): string | undefined {
   const route = req.route as ExpressRoute | undefined;
   if (route === undefined || route === null) return undefined;
   const known = templates.get(route);
@@ -45,8 +45,8 @@ const templates = new WeakMap<ExpressRoute, string>();
 const notInTree = new WeakSet<ExpressRoute>();
 
 /** Walks the router tree of the app serving the request; undefined when the route is not found exactly once. */
-function templateInApp(req: Request, route: ExpressRoute): string | undefined {
-  const app = req.app as unknown as ExpressApp | undefined;
+function templateInApp(req: ExpressRequestLike, route: ExpressRoute): string | undefined {
+  const app = req.app as ExpressApp | undefined;
   const stack = app?.router?.stack;
   if (stack === undefined) return undefined;
   const found: string[] = [];

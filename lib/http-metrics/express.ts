@@ -1,21 +1,30 @@
-import type { Request, RequestHandler, Response } from 'express';
 import type { LabelValue } from '../decorators/labels.js';
 import { expressRouteTemplate } from './express-route.js';
+import type { ExpressRequestLike, ExpressResponseLike } from './framework-types.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface ExpressHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>
-  extends CommonHttpMetricsOptions,
-    HttpLabelOptions<L, [req: Request, res: Response], R> {
+/**
+ * Options of `httpMetrics()`. `Req` and `Res` are Express's `Request` and `Response` when your
+ * callbacks name them (`skip: (req: Request) => ...`); unannotated callbacks get the parts of
+ * them this library describes itself, so the package needs no Express types.
+ */
+export interface ExpressHttpMetricsOptions<
+  L extends string = never,
+  R extends Record<L, LabelValue> = Record<L, LabelValue>,
+  Req extends ExpressRequestLike = ExpressRequestLike,
+  Res extends ExpressResponseLike = ExpressResponseLike,
+> extends CommonHttpMetricsOptions,
+    HttpLabelOptions<L, [req: Req, res: Res], R> {
   /** Requests for which this returns true are not counted. */
-  skip?: (req: Request) => boolean;
+  skip?: (req: Req) => boolean;
   /**
    * The `route` label, read when the response ends. Default: the matched route's template
    * under the mount patterns of its routers (`/users/:userId/posts/:postId`),
    * `__unmatched__` when no route matched (404s, and responses sent by middleware such as
    * express.static).
    */
-  route?: (req: Request) => string | undefined;
+  route?: (req: Req) => string | undefined;
 }
 
 const ADAPTER = 'httpMetrics()';
@@ -37,19 +46,23 @@ const ADAPTER = 'httpMetrics()';
  * app.get('/users/:id', getUser);
  * app.get('/metrics', metricsHandler());
  */
-export function httpMetrics<const L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>(
-  options: ExpressHttpMetricsOptions<L, R> = {},
-): RequestHandler {
+export function httpMetrics<
+  const L extends string = never,
+  R extends Record<L, LabelValue> = Record<L, LabelValue>,
+  Req extends ExpressRequestLike = ExpressRequestLike,
+  Res extends ExpressResponseLike = ExpressResponseLike,
+>(options: ExpressHttpMetricsOptions<L, R, Req, Res> = {}): (req: Req, res: Res, next: () => void) => void {
   const resolved = resolveCommonOptions(ADAPTER, options);
   const labelsFrom = options.labelsFrom;
-  const recorder = new HttpMetricsRecorder<Request>(resolved, {
+  const recorder = new HttpMetricsRecorder<Req>(resolved, {
     adapter: ADAPTER,
     routeOf: options.route ?? expressRouteTemplate,
     skip: options.skip,
-    extraLabels: labelsFrom === undefined ? undefined : (req) => labelsFrom(req, req.res!),
+    // The response the recorder hands back is the `res` the middleware gave to start().
+    extraLabels: labelsFrom === undefined ? undefined : (req, res) => labelsFrom(req, res as Res),
   });
-  return function httpMetricsMiddleware(req, res, next) {
-    recorder.start(req, req.method, req.originalUrl ?? req.url, res);
+  return function httpMetricsMiddleware(req: Req, res: Res, next: () => void): void {
+    recorder.start(req, req.method ?? 'GET', req.originalUrl ?? req.url ?? '/', res);
     next();
   };
 }

@@ -1,21 +1,23 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LabelValue } from '../decorators/labels.js';
+import type { FastifyInstanceLike, FastifyReplyLike, FastifyRequestLike } from './framework-types.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
 export interface FastifyHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>
   extends CommonHttpMetricsOptions,
     // `register` cannot hand a type parameter to the plugin: TypeScript checks the value types of
-    // labelsFrom here but not its keys; the names are still checked when the plugin starts.
-    HttpLabelOptions<L, [request: FastifyRequest, reply: FastifyReply], R> {
+    // labelsFrom here but not its keys; the names are still checked when the plugin starts. For
+    // the same reason the callbacks are methods: one whose parameters are annotated with
+    // Fastify's FastifyRequest/FastifyReply is accepted (method parameters are bivariant).
+    HttpLabelOptions<L, [request: FastifyRequestLike, reply: FastifyReplyLike], R> {
   /** Requests for which this returns true are not counted. */
-  skip?: (request: FastifyRequest) => boolean;
+  skip?(request: FastifyRequestLike): boolean;
   /**
    * The `route` label, read when the request arrives. Default: the route's URL template
    * (`request.routeOptions.url`, prefixes of registered plugins included), `__unmatched__`
    * for requests that reach the not-found handler.
    */
-  route?: (request: FastifyRequest) => string | undefined;
+  route?(request: FastifyRequestLike): string | undefined;
 }
 
 const ADAPTER = 'fastifyHttpMetrics';
@@ -32,8 +34,8 @@ const ADAPTER = 'fastifyHttpMetrics';
  * await app.register(fastifyHttpMetrics, { statusCodeGroups: true });
  * app.get('/users/:id', getUser);
  */
-export function fastifyHttpMetrics(fastify: FastifyInstance, options: FastifyHttpMetricsOptions<string>, done: (error?: Error) => void): void {
-  let recorder: HttpMetricsRecorder<FastifyReply>;
+export function fastifyHttpMetrics(fastify: FastifyInstanceLike, options: FastifyHttpMetricsOptions<string>, done: (error?: Error) => void): void {
+  let recorder: HttpMetricsRecorder<FastifyReplyLike>;
   try {
     recorder = createRecorder(options ?? {});
   } catch (error) {
@@ -48,10 +50,10 @@ export function fastifyHttpMetrics(fastify: FastifyInstance, options: FastifyHtt
   done();
 }
 
-function createRecorder(options: FastifyHttpMetricsOptions<string>): HttpMetricsRecorder<FastifyReply> {
+function createRecorder(options: FastifyHttpMetricsOptions<string>): HttpMetricsRecorder<FastifyReplyLike> {
   const resolved = resolveCommonOptions(ADAPTER, options);
   const { route, skip, labelsFrom } = options;
-  return new HttpMetricsRecorder<FastifyReply>(resolved, {
+  return new HttpMetricsRecorder<FastifyReplyLike>(resolved, {
     adapter: ADAPTER,
     routeOf: route === undefined ? fastifyRoute : (reply) => route(reply.request),
     routeKnownAtStart: true,
@@ -69,7 +71,7 @@ Object.assign(fastifyHttpMetrics, {
 });
 
 /** The URL template of the matched route; the not-found handler has none. */
-function fastifyRoute(reply: FastifyReply): string | undefined {
+function fastifyRoute(reply: FastifyReplyLike): string | undefined {
   const request = reply.request;
   return request.is404 ? undefined : request.routeOptions.url;
 }

@@ -1,19 +1,27 @@
-import type { Context, Middleware } from 'koa';
 import type { LabelValue } from '../decorators/labels.js';
+import type { KoaContextLike } from './framework-types.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
-export interface KoaHttpMetricsOptions<L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>
-  extends CommonHttpMetricsOptions,
-    HttpLabelOptions<L, [ctx: Context], R> {
+/**
+ * Options of `koaHttpMetrics()`. `Ctx` is Koa's `Context` when your callbacks name it
+ * (`labelsFrom: (ctx: Context) => ...`); unannotated callbacks get the parts of it this
+ * library describes itself, so the package needs no Koa types.
+ */
+export interface KoaHttpMetricsOptions<
+  L extends string = never,
+  R extends Record<L, LabelValue> = Record<L, LabelValue>,
+  Ctx extends KoaContextLike = KoaContextLike,
+> extends CommonHttpMetricsOptions,
+    HttpLabelOptions<L, [ctx: Ctx], R> {
   /** Requests for which this returns true are not counted. */
-  skip?: (ctx: Context) => boolean;
+  skip?: (ctx: Ctx) => boolean;
   /**
    * The `route` label, read when the response ends. Default: the template @koa/router
    * matched (`ctx._matchedRoute`, prefixes of nested routers included), `__unmatched__`
    * when none did.
    */
-  route?: (ctx: Context) => string | undefined;
+  route?: (ctx: Ctx) => string | undefined;
 }
 
 const ADAPTER = 'koaHttpMetrics()';
@@ -29,18 +37,20 @@ const ADAPTER = 'koaHttpMetrics()';
  * app.use(koaHttpMetrics());
  * app.use(router.routes());
  */
-export function koaHttpMetrics<const L extends string = never, R extends Record<L, LabelValue> = Record<L, LabelValue>>(
-  options: KoaHttpMetricsOptions<L, R> = {},
-): Middleware {
+export function koaHttpMetrics<
+  const L extends string = never,
+  R extends Record<L, LabelValue> = Record<L, LabelValue>,
+  Ctx extends KoaContextLike = KoaContextLike,
+>(options: KoaHttpMetricsOptions<L, R, Ctx> = {}): (ctx: Ctx, next: () => Promise<unknown>) => Promise<unknown> {
   const resolved = resolveCommonOptions(ADAPTER, options);
   const labelsFrom = options.labelsFrom;
-  const recorder = new HttpMetricsRecorder<Context>(resolved, {
+  const recorder = new HttpMetricsRecorder<Ctx>(resolved, {
     adapter: ADAPTER,
     routeOf: options.route ?? koaRoute,
     skip: options.skip,
     extraLabels: labelsFrom === undefined ? undefined : (ctx) => labelsFrom(ctx),
   });
-  return function koaHttpMetricsMiddleware(ctx, next) {
+  return function koaHttpMetricsMiddleware(ctx: Ctx, next: () => Promise<unknown>): Promise<unknown> {
     const req = ctx.req;
     recorder.start(ctx, req.method ?? 'GET', req.url ?? '/', ctx.res);
     return next();
@@ -48,7 +58,7 @@ export function koaHttpMetrics<const L extends string = never, R extends Record<
 }
 
 /** The path @koa/router matched, with the prefixes of the routers it is nested in. */
-function koaRoute(ctx: Context): string | undefined {
-  const matched = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
-  return matched === undefined ? undefined : String(matched);
+function koaRoute(ctx: KoaContextLike): string | undefined {
+  const matched = ctx._matchedRoute;
+  return matched === undefined || matched === null ? undefined : String(matched);
 }

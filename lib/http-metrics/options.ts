@@ -21,8 +21,11 @@ import type { LabelValue } from '../decorators/labels.js';
 export interface HttpLabelOptions<L extends string, A extends unknown[], R extends Record<L, LabelValue>> {
   /** Names of the labels `labelsFrom` computes. */
   labelNames?: readonly L[];
-  /** Computes exactly the labels named in `labelNames` when the response ends. */
-  labelsFrom?: (...args: A) => R & Record<Exclude<keyof R, L>, never>;
+  /**
+   * Computes exactly the labels named in `labelNames` when the response ends. (A method, so a
+   * callback whose parameters name the framework's own, richer types is accepted.)
+   */
+  labelsFrom?(...args: A): R & Record<Exclude<keyof R, L>, never>;
 }
 
 /** Options every form (Express, Koa, Fastify, node:http) takes. */
