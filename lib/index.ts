@@ -41,6 +41,7 @@ export { fastifyHttpMetrics, type FastifyHttpMetricsOptions } from './http-metri
 export { withHttpMetrics, type NodeHttpMetricsOptions } from './http-metrics/node-http.js';
 export { UNMATCHED_ROUTE, ABORTED_STATUS_CODE, type CommonHttpMetricsOptions, type HttpLabelOptions } from './http-metrics/options.js';
 export { HttpMetricsOptionsError } from './http-metrics/errors.js';
+export type { ExpressRequestLike, ExpressResponseLike, KoaContextLike, FastifyRequestLike, FastifyReplyLike, FastifyInstanceLike } from './http-metrics/framework-types.js';
 
 // Introspection and errors
 export { listInstrumented, type InstrumentedClass, type InstrumentedMethod, type InstrumentedMetric } from './metadata.js';
