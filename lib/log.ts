@@ -1,8 +1,10 @@
+import { store } from './store.js';
+
 /**
  * Run-time problems are never thrown into the user's call: they are logged once per
  * distinct key, so a failing label function on a hot path cannot flood the log.
  */
-const alreadyWarned = new Set<string>();
+const alreadyWarned = store.warned;
 
 /** Logs `message` with console.warn the first time `key` is seen; later calls are silent. */
 export function warnOnce(key: string, message: string, cause?: unknown): void {

@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import type { MetricDescription } from './core/probe.js';
+import { store } from './store.js';
 
 const INSTRUMENTED_KEY = 'prom-decorators:instrumented';
 
@@ -27,7 +28,7 @@ export interface InstrumentedClass {
 }
 
 /** Classes in the order they were first instrumented; metadata cannot be enumerated. */
-const instrumentedClasses = new Set<object>();
+const instrumentedClasses = store.instrumentedClasses;
 
 /** Records that a decorator on `methodName` of `constructor` writes `metric`. */
 export function recordInstrumented(constructor: object | undefined, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
@@ -45,7 +46,7 @@ export function recordInstrumented(constructor: object | undefined, methodName: 
 }
 
 /** Plain functions wrapped by our decorators, listed under a class named "". */
-const instrumentedFunctions: InstrumentedMethod[] = [];
+const instrumentedFunctions = store.instrumentedFunctions as InstrumentedMethod[];
 
 function recordFunction(functionName: string, metric: InstrumentedMetric): void {
   let entry = instrumentedFunctions.find((candidate) => candidate.name === functionName);

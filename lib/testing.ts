@@ -1,4 +1,4 @@
-import { register as globalRegistry } from 'prom-client';
+import { globalRegistry } from './client/bridge.js';
 import type { AnyRegistry } from './metrics/family.js';
 
 /**

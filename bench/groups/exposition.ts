@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from '../../spec/support/prometheus-client.js';
 import { Bench } from 'tinybench';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index.js';
 import { runAsGroup, groupOptions, collectGarbage } from '../support/group-process.js';

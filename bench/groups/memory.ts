@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GCProfiler } from 'node:v8';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from '../../spec/support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index.js';
 import { decoratedAsync, decoratedSync } from '../subjects/decorated.js';
 import { runAsGroup, groupOptions, collectGarbage } from '../support/group-process.js';

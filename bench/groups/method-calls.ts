@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../../spec/support/prometheus-client.js';
 import { Bench } from 'tinybench';
 import { bareAsync, bareSync } from '../subjects/bare.js';
 import { decoratedAsync, decoratedSync, type Variant } from '../subjects/decorated.js';

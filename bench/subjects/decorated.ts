@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { Registry } from '../../spec/support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed, type InstrumentDecorator, type MetricOptions } from '../../lib/index.js';
 import { REGIONS, type AsyncTarget, type Signal, type SyncTarget } from './signals.js';
 

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from '../../spec/support/prometheus-client.js';
 import { CLASS_NAME, METHOD_NAME, REGIONS, type AsyncTarget, type Signal, type SyncTarget } from './signals.js';
 
 /**

@@ -1,14 +1,13 @@
 /**
- * The two metrics the demo writes with prom-client directly, because they measure
+ * The two metrics the demo writes with the Prometheus client directly, because they measure
  * something other than calls: a counter incremented by non-integer amounts (sales in
- * euros) and a gauge set to a size. They live in prom-client's global `register`, the
+ * euros) and a gauge set to a size. They live in the client's global `register`, the
  * registry the decorators use by default, so one scrape shows both.
  *
  * Get-or-create, like the decorators: importing a tutorial twice (jest module resets, the
  * CLI loading the module next to the app) never throws "already registered".
  */
-import { Counter, Gauge, register } from 'prom-client';
-import type { CounterConfiguration, GaugeConfiguration } from 'prom-client';
+import { Counter, Gauge, register, type CounterConfiguration, type GaugeConfiguration } from '../prometheus-client.js';
 
 function getOrCreate<M>(name: string, create: () => M): M {
   return (register.getSingleMetric(name) as M | undefined) ?? create();

@@ -3,6 +3,7 @@ import { recordInstrumented } from '../metadata.js';
 import { Instrumentation } from './instrumentation.js';
 import { VALIDATED, type CallSite, type ProbeRecipe } from './probe.js';
 import { checkIsMethod, classOfHolder, isClass, memberSite } from './site.js';
+import { store } from '../store.js';
 import { METADATA_SYMBOL } from './symbol-metadata.js';
 import { instrumentationOf, wrapFunction, type AnyFunction } from './wrap.js';
 
@@ -30,11 +31,11 @@ export interface InstrumentDecorator {
 }
 
 /** Instrumentations by the object holding the method (prototype or constructor) and name. */
-const byHolder = new WeakMap<object, Map<string | symbol, Instrumentation>>();
+const byHolder = store.byHolder as WeakMap<object, Map<string | symbol, Instrumentation>>;
 /** Standard decorators: instrumentations by class metadata object and "static:name". */
-const byMetadata = new WeakMap<object, Map<string, Instrumentation>>();
+const byMetadata = store.byMetadata as WeakMap<object, Map<string, Instrumentation>>;
 /** Methods opted out by @SkipMetrics, by holder (legacy) or metadata object (standard). */
-const skipped = new WeakMap<object, Set<string>>();
+const skipped = store.skipped;
 
 /**
  * Turns a decorator's recipe into the decorator itself. Decorators only name things and

@@ -1,4 +1,4 @@
-import { register as globalRegistry } from 'prom-client';
+import { globalRegistry, isRegistry } from '../client/bridge.js';
 import { DecoratorMisuseError } from '../errors.js';
 import { VALIDATED, type CallInfo, type CallSite, type MetricDescription } from '../core/probe.js';
 import { SeriesChooser, type ComputedLabelOptions } from './labels.js';
@@ -20,7 +20,7 @@ export interface MetricOptions {
   help?: string;
   /** Static labels of a named metric, e.g. `{ endpoint: '/treecounter' }`. */
   labels?: Record<string, string | number>;
-  /** The prom-client Registry to write to (Prometheus text or OpenMetrics). Default: prom-client's global `register`. */
+  /** The Registry to write to, of either client (Prometheus text or OpenMetrics). Default: the client's global `register`. */
   registry?: AnyRegistry;
   /** For a plain function: the `method` label (default: the function's name; required when it has none). */
   method?: string;
@@ -82,8 +82,8 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     throw new DecoratorMisuseError(site.decorator, site.place, `options must be an object, got ${String(options)}`, `Pass { name: '...' } or nothing`);
   }
   const { name, help, labels, registry = globalRegistry } = options ?? {};
-  if (typeof registry?.getSingleMetric !== 'function' || typeof registry.registerMetric !== 'function') {
-    throw new DecoratorMisuseError(site.decorator, site.place, 'registry is not a prom-client Registry', `Pass registry: new Registry() or prom-client's register, or leave it out`);
+  if (!isRegistry(registry)) {
+    throw new DecoratorMisuseError(site.decorator, site.place, 'registry is not a Prometheus client Registry', `Pass registry: new Registry() or register, from @prometheus-io/client or prom-client, or leave it out`);
   }
   const { labelNames: computedNames, labelsFrom, maxSeries } = (options ?? {}) as ComputedLabelOptions<string, unknown>;
   const named = name !== undefined;

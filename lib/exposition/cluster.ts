@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry, register as globalRegistry } from 'prom-client';
+import { aggregateAcrossWorkers, globalRegistry } from '../client/bridge.js';
+import { store } from '../store.js';
 import { warnOnce } from '../log.js';
 import { collectRegistry, type AnyRegistry, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
 import type { SelfMetrics } from './self-metrics.js';
@@ -82,9 +83,9 @@ interface WorkerAnswer {
   failed?: FailureReason;
 }
 
-let nextRequestId = 0;
-const pending = new Map<number, (message: MetricsResponseMessage) => void>();
-let listening = false;
+// Shared by every copy of the library, so the primary listens for its workers' answers once.
+const requests = store.cluster as { nextRequestId: number; pending: Map<number, (message: MetricsResponseMessage) => void>; listening: boolean };
+const pending = requests.pending;
 
 /** The primary's source: its own registry plus every connected worker's, aggregated. */
 export function clusterSource(registry: AnyRegistry, options: ClusterAggregationOptions, self: SelfMetrics): MetricsSource {
@@ -114,7 +115,7 @@ export function clusterSource(registry: AnyRegistry, options: ClusterAggregation
 
 function askWorker(worker: Worker, names: ReadonlySet<string> | undefined, timeoutMs: number): Promise<WorkerAnswer> {
   if (!worker.isConnected() || worker.isDead()) return Promise.resolve({ failed: 'disconnected' });
-  const requestId = nextRequestId++;
+  const requestId = requests.nextRequestId++;
   return new Promise<WorkerAnswer>((resolve) => {
     const finish = (answer: WorkerAnswer): void => {
       pending.delete(requestId);
@@ -145,8 +146,8 @@ function askWorker(worker: Worker, names: ReadonlySet<string> | undefined, timeo
 }
 
 function listenForAnswers(): void {
-  if (listening) return;
-  listening = true;
+  if (requests.listening) return;
+  requests.listening = true;
   cluster.on('message', (_worker: Worker, message: unknown) => {
     if (isMessage<MetricsResponseMessage>(message, RESPONSE)) pending.get(message.requestId)?.(message);
   });
@@ -165,8 +166,7 @@ function aggregate(sources: CollectedMetric[][], failures: CollectFailure[]): Co
   const result: CollectedMetric[] = [];
   for (const [name, family] of byName) {
     try {
-      const registry = AggregatorRegistry.aggregate([family] as unknown as Parameters<typeof AggregatorRegistry.aggregate>[0]);
-      for (const metric of registry.getMetricsAsArray() as unknown as { get(): CollectedMetric }[]) result.push(metric.get());
+      for (const metric of aggregateAcrossWorkers<CollectedMetric>([family])) result.push(metric.get() as CollectedMetric);
     } catch (error) {
       failures.push({ name, error });
     }

@@ -1,7 +1,8 @@
-import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
+import { defaultLabelsOf, metricsOf, readMetric } from '../client/bridge.js';
+import type { MetricsRegistry } from '../client/registry.js';
 
-/** A prom-client registry of either content type: every format is served from either. */
-export type AnyRegistry = Registry<PrometheusContentType> | Registry<OpenMetricsContentType>;
+/** A registry of either client and either content type: every format is served from either. */
+export type AnyRegistry = MetricsRegistry;
 
 /** One sample as metric objects return it from `get()` (prom-client's shape, ours too). */
 export interface CollectedSample {
@@ -41,13 +42,6 @@ export interface MetricsSource {
   collect(names?: ReadonlySet<string>): Promise<Collection>;
 }
 
-interface MetricObject {
-  name: string;
-  get(): CollectedMetric | Promise<CollectedMetric>;
-  /** prom-client's cheaper read for rendering (histograms keep labels shared per series). */
-  getForPromString?(): CollectedMetric | Promise<CollectedMetric>;
-}
-
 /**
  * Calls every metric's `get()` directly instead of `registry.metrics()`: that leaves the
  * registry's content type and its counter objects untouched (prom-client renames counters
@@ -55,10 +49,10 @@ interface MetricObject {
  * lets two scrapes in different formats share one collection.
  */
 export async function collectRegistry(registry: AnyRegistry, names?: ReadonlySet<string>): Promise<Collection> {
-  const selected = (registry.getMetricsAsArray() as unknown as MetricObject[]).filter(
+  const selected = metricsOf<CollectedMetric>(registry).filter(
     (metric) => names === undefined || matchesName(metric.name, names),
   );
-  const settled = await Promise.allSettled(selected.map((metric) => callGet(metric)));
+  const settled = await Promise.allSettled(selected.map((metric) => readMetric(metric)));
   const metrics: CollectedMetric[] = [];
   const failures: CollectFailure[] = [];
   settled.forEach((outcome, index) => {
@@ -99,13 +93,3 @@ export function sharedCollections(source: MetricsSource): MetricsSource {
   };
 }
 
-async function callGet(metric: MetricObject): Promise<CollectedMetric> {
-  // `get()` may throw synchronously; inside an async function that becomes a rejection.
-  return typeof metric.getForPromString === 'function' ? await metric.getForPromString() : await metric.get();
-}
-
-/** prom-client keeps `setDefaultLabels()` in a private field; it has no public getter. */
-function defaultLabelsOf(registry: AnyRegistry): Record<string, string | number> {
-  const labels = (registry as unknown as { _defaultLabels?: Record<string, string | number> })._defaultLabels;
-  return labels !== undefined && labels !== null && typeof labels === 'object' ? labels : {};
-}

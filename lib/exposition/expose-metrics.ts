@@ -2,7 +2,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SecureVersion } from 'node:tls';
-import { collectDefaultMetrics, register as globalRegistry } from 'prom-client';
+import { collectDefaultMetrics, globalRegistry, metricIn } from '../client/bridge.js';
+import { store } from '../store.js';
 import { metricsHandler } from './handler.js';
 import type { AnyRegistry } from './collect.js';
 import type { MetricsEndpointOptions } from './scrape.js';
@@ -39,7 +40,7 @@ export interface ExposedMetrics {
   close(): Promise<void>;
 }
 
-const registriesWithDefaultMetrics = new WeakSet<AnyRegistry>();
+const registriesWithDefaultMetrics = store.registriesWithDefaultMetrics;
 
 /**
  * Starts a server for Prometheus to scrape (Python's `start_http_server`). Resolves once
@@ -94,8 +95,8 @@ function createServer(tls: ExposeMetricsTlsOptions | undefined, handler: (reques
 function enableDefaultMetrics(registry: AnyRegistry): void {
   if (registriesWithDefaultMetrics.has(registry)) return;
   registriesWithDefaultMetrics.add(registry);
-  if (registry.getSingleMetric('process_cpu_user_seconds_total') !== undefined) return;
-  collectDefaultMetrics({ register: registry });
+  if (metricIn(registry, 'process_cpu_user_seconds_total') !== undefined) return;
+  collectDefaultMetrics(registry);
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

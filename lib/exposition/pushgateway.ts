@@ -1,4 +1,4 @@
-import { Pushgateway, register as globalRegistry, type Registry } from 'prom-client';
+import { createPushgateway, globalRegistry } from '../client/bridge.js';
 import type { RequestOptions } from 'node:https';
 import type { AnyRegistry } from './collect.js';
 
@@ -42,7 +42,7 @@ export async function pushMetrics(options: PushMetricsOptions): Promise<void> {
   validate(options);
   // agent: false: a fresh socket per push, closed afterwards, so a batch job can exit at once.
   const requestOptions = { timeout: options.timeoutMs ?? 10_000, agent: false, ...options.requestOptions };
-  const gateway = new Pushgateway(options.url, requestOptions, (options.registry ?? globalRegistry) as Registry);
+  const gateway = createPushgateway(options.url, requestOptions, options.registry ?? globalRegistry);
   const parameters = { jobName: options.job, groupings: options.groupings };
   const method = options.method ?? 'push';
   if (method === 'push') await gateway.push(parameters);

@@ -1,4 +1,4 @@
-import { register as globalRegistry } from 'prom-client';
+import { globalRegistry } from '../client/bridge.js';
 import { collectRegistry, type AnyRegistry, type CollectedMetric, type CollectedSample, type Collection } from './collect.js';
 import { contentTypeOf, negotiateFormat, type ExpositionFormat } from './negotiate.js';
 

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { register as globalRegistry } from 'prom-client';
+import { globalRegistry } from '../client/bridge.js';
 import { warnOnce } from '../log.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
 import { registrySource, sharedCollections, type AnyRegistry, type Collection, type MetricsSource } from './collect.js';

@@ -1,5 +1,7 @@
-import { Counter, Gauge } from 'prom-client';
+import { createCounter, createGauge, isClientMetric, metricIn } from '../client/bridge.js';
+import type { ClientCounter, ClientGauge } from '../client/registry.js';
 import { warnOnce } from '../log.js';
+import { store } from '../store.js';
 import type { AnyRegistry } from './collect.js';
 
 /**
@@ -9,16 +11,16 @@ import type { AnyRegistry } from './collect.js';
  */
 export interface SelfMetrics {
   /** `prom_decorators_scrapes_total{code}`: requests answered, by HTTP status code. */
-  scrapes: Counter<'code'>;
+  scrapes: ClientCounter<'code'>;
   /** `prom_decorators_scrapes_in_flight`: scrapes being collected right now. */
-  inFlight: Gauge;
+  inFlight: ClientGauge;
   /** `prom_decorators_collect_errors_total`: collectors that threw or rejected. */
-  collectErrors: Counter;
+  collectErrors: ClientCounter;
   /** `prom_decorators_cluster_worker_failures_total{reason}`: workers that did not answer a scrape. */
-  workerFailures: Counter<'reason'>;
+  workerFailures: ClientCounter<'reason'>;
 }
 
-const byRegistry = new WeakMap<AnyRegistry, SelfMetrics>();
+const byRegistry = store.selfMetrics as WeakMap<AnyRegistry, SelfMetrics>;
 
 export function selfMetricsFor(registry: AnyRegistry): SelfMetrics {
   const existing = byRegistry.get(registry);
@@ -41,26 +43,26 @@ export function selfMetricsFor(registry: AnyRegistry): SelfMetrics {
 /** Metrics that count into nothing, for `selfMetrics: false`. */
 export function detachedSelfMetrics(): SelfMetrics {
   return {
-    scrapes: new Counter({ name: 'prom_decorators_scrapes_total', help: '-', labelNames: ['code'], registers: [] }),
-    inFlight: new Gauge({ name: 'prom_decorators_scrapes_in_flight', help: '-', registers: [] }),
-    collectErrors: new Counter({ name: 'prom_decorators_collect_errors_total', help: '-', registers: [] }),
-    workerFailures: new Counter({ name: 'prom_decorators_cluster_worker_failures_total', help: '-', labelNames: ['reason'], registers: [] }),
+    scrapes: createCounter('prom_decorators_scrapes_total', '-', ['code'], undefined),
+    inFlight: createGauge('prom_decorators_scrapes_in_flight', '-', undefined),
+    collectErrors: createCounter('prom_decorators_collect_errors_total', '-', [], undefined),
+    workerFailures: createCounter('prom_decorators_cluster_worker_failures_total', '-', ['reason'], undefined),
   };
 }
 
 /** Get-or-create: a second handler on the registry reuses the first one's counters. */
-function counter<L extends string>(registry: AnyRegistry, name: string, help: string, labelNames: L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Counter) return existing as Counter<L>;
-  if (existing !== undefined) return foreignName(name, new Counter({ name, help, labelNames, registers: [] }));
-  return new Counter({ name, help, labelNames, registers: [registry] });
+function counter<L extends string>(registry: AnyRegistry, name: string, help: string, labelNames: L[]): ClientCounter<L> {
+  const existing = metricIn(registry, name);
+  if (isClientMetric(existing, 'counter')) return existing as ClientCounter<L>;
+  if (existing !== undefined) return foreignName(name, createCounter(name, help, labelNames, undefined));
+  return createCounter(name, help, labelNames, registry);
 }
 
-function gauge(registry: AnyRegistry, name: string, help: string): Gauge {
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Gauge) return existing;
-  if (existing !== undefined) return foreignName(name, new Gauge({ name, help, registers: [] }));
-  return new Gauge({ name, help, registers: [registry] });
+function gauge(registry: AnyRegistry, name: string, help: string): ClientGauge {
+  const existing = metricIn(registry, name);
+  if (isClientMetric(existing, 'gauge')) return existing as ClientGauge;
+  if (existing !== undefined) return foreignName(name, createGauge(name, help, undefined));
+  return createGauge(name, help, registry);
 }
 
 function foreignName<M>(name: string, detached: M): M {

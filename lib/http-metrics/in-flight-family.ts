@@ -1,4 +1,5 @@
-import type { Registry } from 'prom-client';
+import { metricIn, registerIn } from '../client/bridge.js';
+import type { MetricsRegistry } from '../client/registry.js';
 import { familyIn } from '../metrics/family.js';
 import { GaugeFamily } from '../metrics/gauge-family.js';
 import { HttpMetricsOptionsError } from './errors.js';
@@ -29,10 +30,10 @@ export class InFlightFamily extends GaugeFamily {
 }
 
 /** Get-or-create of the in-flight gauge, so several middlewares on one registry share it. */
-export function declareInFlight(registry: Registry, name: string, adapter: string, maxSeries: number | undefined): InFlightFamily {
+export function declareInFlight(registry: MetricsRegistry, name: string, adapter: string, maxSeries: number | undefined): InFlightFamily {
   const existing = familyIn(registry, name);
   if (existing instanceof InFlightFamily) return existing;
-  if (existing !== undefined || registry.getSingleMetric(name) !== undefined) {
+  if (existing !== undefined || metricIn(registry, name) !== undefined) {
     throw new HttpMetricsOptionsError(
       adapter,
       'registry',
@@ -47,6 +48,6 @@ export function declareInFlight(registry: Registry, name: string, adapter: strin
     declaredAt: adapter,
     maxSeries,
   });
-  registry.registerMetric(family as never);
+  registerIn(registry, family);
   return family;
 }

@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '../client/registry.js';
 import { DEFAULT_BUCKETS } from '../decorators/timed.js';
 import { bucketsProblem, labelNameProblem } from '../metrics/validation.js';
 import { HttpMetricsOptionsError } from './errors.js';
@@ -30,8 +30,8 @@ export interface HttpLabelOptions<L extends string, A extends unknown[], R exten
 
 /** Options every form (Express, Koa, Fastify, node:http) takes. */
 export interface CommonHttpMetricsOptions {
-  /** The prom-client Registry to write to. Default: prom-client's global `register`. */
-  registry?: Registry;
+  /** The registry to write to, of either Prometheus client. Default: the client's global `register`. */
+  registry?: MetricsRegistry;
   /** Upper bounds of `http_request_duration_seconds` in seconds. Default: prom-client's 0.005 … 10. */
   buckets?: readonly number[];
   /** Label `status_code` by class (`2xx`, `4xx`, ...) instead of the exact code. Default false. */
@@ -77,7 +77,7 @@ const FIXED_LABELS = ['method', 'route', 'status_code'];
 
 /** Common options checked and filled in with their defaults. */
 export interface ResolvedCommonOptions {
-  registry: Registry | undefined;
+  registry: MetricsRegistry | undefined;
   buckets: number[];
   statusCodeGroups: boolean;
   metricsPath: string | undefined;

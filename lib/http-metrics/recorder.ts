@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { register as globalRegistry } from 'prom-client';
+import { globalRegistry } from '../client/bridge.js';
 import { warnOnce } from '../log.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import { declareFamily } from '../metrics/declare.js';

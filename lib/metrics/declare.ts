@@ -1,3 +1,4 @@
+import { metricIn, registerIn } from '../client/bridge.js';
 import { DecoratorMisuseError } from '../errors.js';
 import { CounterFamily } from './counter-family.js';
 import { familyIn, type AnyRegistry, type FamilyKind, type MetricFamily, type LabelValues } from './family.js';
@@ -58,7 +59,7 @@ export function declareFamily<K extends FamilyKind>(request: FamilyRequest & { k
     }
     return existing as unknown as FamilyFor<K>;
   }
-  if (registry.getSingleMetric(name) !== undefined) {
+  if (metricIn(registry, name) !== undefined) {
     throw new DecoratorMisuseError(
       decorator,
       place,
@@ -67,7 +68,7 @@ export function declareFamily<K extends FamilyKind>(request: FamilyRequest & { k
     );
   }
   const family = createFamily(request);
-  registry.registerMetric(family as never);
+  registerIn(registry, family);
   return family as unknown as FamilyFor<K>;
 }
 

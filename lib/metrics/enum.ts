@@ -1,4 +1,4 @@
-import { register as globalRegistry } from 'prom-client';
+import { globalRegistry } from '../client/bridge.js';
 import type { AnyRegistry, PublishedMetric } from './family.js';
 import { replaceIn } from './info.js';
 import { metricNameProblem } from './validation.js';

@@ -1,4 +1,5 @@
-import type { Registry, RegistryContentType } from 'prom-client';
+import { metricIn } from '../client/bridge.js';
+import type { MetricsRegistry } from '../client/registry.js';
 import { warnOnce } from '../log.js';
 
 /** What kind of numbers a family keeps; two declarations of one name must agree on it. */
@@ -24,11 +25,8 @@ export interface PublishedMetric {
   aggregator: string;
 }
 
-/**
- * A prom-client registry of either content type. prom-client's `Registry` type alone means
- * the Prometheus text one, which would reject `new Registry<OpenMetricsContentType>()`.
- */
-export type AnyRegistry = Registry<RegistryContentType>;
+/** A registry of either Prometheus client, of either content type. */
+export type AnyRegistry = MetricsRegistry;
 
 /** Marks our families inside a prom-client registry, so a second declaration finds the first. */
 export const FAMILY_MARKER = Symbol.for('prom-decorators.family');
@@ -170,6 +168,6 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> {
 
 /** Reads our family back out of a registry, or undefined when the name is free or foreign. */
 export function familyIn(registry: AnyRegistry, name: string): MetricFamily<{ labels: LabelValues }> | undefined {
-  const metric = registry.getSingleMetric(name) as unknown as Record<symbol, unknown> | undefined;
+  const metric = metricIn(registry, name) as unknown as Record<symbol, unknown> | undefined;
   return metric !== undefined && metric[FAMILY_MARKER] === true ? (metric as unknown as MetricFamily<{ labels: LabelValues }>) : undefined;
 }

@@ -1,4 +1,4 @@
-import { register as globalRegistry } from 'prom-client';
+import { globalRegistry, metricIn, registerIn, unregisterFrom } from '../client/bridge.js';
 import type { AnyRegistry, PublishedMetric } from './family.js';
 import { labelNameProblem, metricNameProblem } from './validation.js';
 
@@ -61,12 +61,12 @@ export class Info {
  * other metric of that name is a conflict.
  */
 export function replaceIn(registry: AnyRegistry, metric: { name: string; constructor: unknown }): void {
-  const existing = registry.getSingleMetric(metric.name) as unknown as { constructor?: { name?: string } } | undefined;
+  const existing = metricIn(registry, metric.name) as unknown as { constructor?: { name?: string } } | undefined;
   if (existing !== undefined) {
     if (existing.constructor?.name !== (metric.constructor as { name: string }).name) {
       throw new Error(`${(metric.constructor as { name: string }).name}: metric "${metric.name}" is already registered as another kind of metric. Give one of them another name`);
     }
-    registry.removeSingleMetric(metric.name);
+    unregisterFrom(registry, metric.name);
   }
-  registry.registerMetric(metric as never);
+  registerIn(registry, metric);
 }

@@ -1,4 +1,5 @@
-import { Summary } from 'prom-client';
+import { DIGEST_NAME, createDigest } from '../client/bridge.js';
+import type { ClientSummary } from '../client/registry.js';
 import { MetricFamily, type FamilyKind, type FamilyOptions, type LabelValues, type PublishedMetric, type PublishedValue } from './family.js';
 
 export interface SummaryShape {
@@ -21,27 +22,18 @@ export interface SummarySeries {
 }
 
 const PENDING_CAPACITY = 256;
-const DIGEST_NAME = 'prom_decorators_digest';
 
 export class SummaryFamily extends MetricFamily<SummarySeries> {
   readonly kind: FamilyKind = 'summary';
   readonly type = 'summary';
-  private readonly digest: Summary<string>;
+  private readonly digest: ClientSummary;
 
   constructor(
     options: FamilyOptions,
     readonly shape: SummaryShape,
   ) {
     super(options);
-    this.digest = new Summary({
-      name: DIGEST_NAME,
-      help: options.help,
-      labelNames: [...options.labelNames],
-      percentiles: [...shape.percentiles],
-      maxAgeSeconds: shape.maxAgeSeconds,
-      ageBuckets: shape.ageBuckets,
-      registers: [],
-    });
+    this.digest = createDigest({ help: options.help, labelNames: options.labelNames, ...shape });
     // A prom-client summary without labels starts with a series of its own; ours publishes the
     // zeros until the first observation, so drop it, or every line would appear twice.
     if (options.labelNames.length === 0) this.digest.remove({});

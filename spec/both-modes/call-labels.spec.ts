@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted, CountExceptions, InProgress, LastCalled, Timed } from '../../lib/index';
 import { resetWarnings } from '../../lib/log';
 import { placeOf } from './mode';

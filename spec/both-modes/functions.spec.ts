@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted, InProgress, Timed, listInstrumented } from '../../lib/index';
 
 function lines(text: string): string[] {

@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index';
 import { MODE } from './mode';
 

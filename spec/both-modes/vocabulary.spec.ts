@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted, Enum, Info, getSampleValue, resetMetrics } from '../../lib/index';
 
 describe('Info and Enum, as in Python', () => {

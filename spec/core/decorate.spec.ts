@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, DecoratorMisuseError, InProgress, LastCalled, Timed } from '../../lib/index';
 
 // Each misuse twice: as written (TypeScript rejects it: @ts-expect-error, checked by

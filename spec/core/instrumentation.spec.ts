@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress } from '../../lib/index';
 import { resetWarnings } from '../../lib/log';
 import { METHOD_SHAPES, settle } from './method-shapes';

@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed, listInstrumented } from '../../lib/index';
 
 /** listInstrumented() is process-wide: each test looks only at the classes it declared. */

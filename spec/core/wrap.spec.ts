@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index';
 import { METHOD_SHAPES, settle } from './method-shapes';
 

@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted } from '../../lib/index';
 import { METHOD_SHAPES, deferred, settle } from '../core/method-shapes';
 

@@ -1,4 +1,4 @@
-import { Histogram, Registry } from 'prom-client';
+import { Histogram, Registry } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, DEFAULT_BUCKETS, InProgress, LastCalled, Timed } from '../../lib/index';
 
 /** The exposition of every default metric for a class whose methods were never called. */

@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, DecoratorMisuseError, InProgress, LastCalled, Timed } from '../../lib/index';
 
 /** Misuse found when a class is defined: an Error naming the decorator, class, method and fix. */

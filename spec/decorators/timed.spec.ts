@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Timed } from '../../lib/index';
 import { fakeClock, type FakeClock } from '../core/fake-clock';
 import { METHOD_SHAPES, deferred, settle } from '../core/method-shapes';

@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted, metricsHandler } from '../../lib';
 import { fastifyMetrics } from '../../lib/exposition/fastify';
 import { koaMetrics } from '../../lib/exposition/koa';
@@ -134,7 +134,7 @@ describe('Fastify plugin (issue 5 §3)', () => {
   test('the path option and the error policy reach the plugin', async () => {
     fastify = Fastify();
     const registry = registryWithCalls();
-    const { Gauge } = await import('prom-client');
+    const { Gauge } = await import('../support/prometheus-client.js');
     new Gauge({ name: 'broken_gauge', help: 'Broken', registers: [registry], collect: () => { throw new Error('down'); } });
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {

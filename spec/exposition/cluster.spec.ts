@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { clusterWorkerMetrics, exposeMetrics, type ExposedMetrics } from '../../lib';
 import { fetchUrl, PROMETHEUS_ACCEPT, promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines } from './http-client';
 

@@ -1,4 +1,4 @@
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from '../support/prometheus-client.js';
 import { Counted, exposeMetrics, type ExposedMetrics, type ExposeMetricsOptions } from '../../lib';
 import { resetWarnings } from '../../lib/log';
 import { fetchUrl, PROMETHEUS_ACCEPT, sampleLines } from './http-client';

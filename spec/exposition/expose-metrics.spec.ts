@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted, exposeMetrics, metricsHandler, type ExposedMetrics } from '../../lib';
 import { fetchUrl, sampleLines } from './http-client';
 

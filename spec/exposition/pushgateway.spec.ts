@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from '../support/prometheus-client.js';
 import { Counted, LastCalled } from '../../lib';
 import { pushMetrics } from '../../lib/exposition/pushgateway';
 import { renderMetrics } from '../../lib/exposition/render';

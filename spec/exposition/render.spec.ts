@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, openMetricsContentType, Registry, Summary, type OpenMetricsContentType } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, openMetricsContentType, Registry, Summary, type OpenMetricsContentType } from '../support/prometheus-client.js';
 import { Counted, CountExceptions, InProgress, LastCalled, Timed } from '../../lib';
 import { renderMetrics } from '../../lib/exposition/render';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../../lib/exposition/negotiate';

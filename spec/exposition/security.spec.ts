@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted, exposeMetrics, type ExposedMetrics, type ExposeMetricsOptions } from '../../lib';
 import { makeTestCertificates, type TestCertificates } from './certificates';
 import { fetchUrl } from './http-client';

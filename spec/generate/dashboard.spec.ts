@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted, CountExceptions, InProgress, LastCalled, Timed, listInstrumented } from '../../lib/index.js';
 import { generateDashboard, type GrafanaPanel } from '../../lib/generate/dashboard.js';
 import { promqlSyntaxErrors, substituteGrafanaVariables } from './fixtures/promql.js';

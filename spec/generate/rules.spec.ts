@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { parse } from 'yaml';
 import { Counted, CountExceptions, InProgress, LastCalled, Timed, listInstrumented } from '../../lib/index.js';
 import { formatRules, generateRules, type AlertRule } from '../../lib/generate/rules.js';

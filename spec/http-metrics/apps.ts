@@ -3,7 +3,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Registry } from 'prom-client';
+import type { Registry } from '../support/prometheus-client.js';
 import { metricsHandler } from '../../lib/exposition/handler.js';
 import { httpMetrics } from '../../lib/http-metrics/express.js';
 import { fastifyHttpMetrics } from '../../lib/http-metrics/fastify.js';

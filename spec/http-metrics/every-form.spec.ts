@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { Counted } from '../../lib/decorators/counted.js';
 import { FORMS, type RunningApp } from './apps.js';
 import { Gate, samples, scrapeWhenIdle, send, sendAndAbortLater } from './http-client.js';

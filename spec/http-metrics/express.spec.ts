@@ -1,6 +1,6 @@
 import express from 'express';
 import { createServer, type Server } from 'node:http';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { httpMetrics } from '../../lib/http-metrics/express.js';
 import { listen, samples, scrapeWhenIdle, send, stop } from './http-client.js';
 

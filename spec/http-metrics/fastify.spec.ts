@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { fastifyHttpMetrics } from '../../lib/http-metrics/fastify.js';
 import { samples, scrapeWhenIdle, send } from './http-client.js';
 

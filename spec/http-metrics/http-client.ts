@@ -1,6 +1,6 @@
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import type { Registry } from '../support/prometheus-client.js';
 
 /** Test plumbing: a loopback client without keep-alive, server start/stop, and scrapes. */
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { createServer, type Server } from 'node:http';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { koaHttpMetrics } from '../../lib/http-metrics/koa.js';
 import { listen, samples, scrapeWhenIdle, send, stop } from './http-client.js';
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { resetWarnings } from '../../lib/log.js';
 import { withHttpMetrics } from '../../lib/http-metrics/node-http.js';
 import { listen, samples, scrapeWhenIdle, send, stop } from './http-client.js';

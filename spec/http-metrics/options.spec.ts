@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Registry } from '../support/prometheus-client.js';
 import { httpMetrics } from '../../lib/http-metrics/express.js';
 import { fastifyHttpMetrics } from '../../lib/http-metrics/fastify.js';
 import { koaHttpMetrics } from '../../lib/http-metrics/koa.js';

@@ -1,4 +1,4 @@
-import { AggregatorRegistry, Registry, Summary, type OpenMetricsContentType } from 'prom-client';
+import { AggregatorRegistry, Registry, Summary, type OpenMetricsContentType } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index';
 import { fakeClock } from '../core/fake-clock';
 

@@ -1,4 +1,4 @@
-import { Counter, Registry, register } from 'prom-client';
+import { Counter, Registry, register } from '../support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index';
 
 const CALLS_HELP = [

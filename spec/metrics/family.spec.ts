@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from '../support/prometheus-client.js';
 import { CountExceptions } from '../../lib/index';
 import { resetWarnings } from '../../lib/log';
 import { CounterFamily } from '../../lib/metrics/counter-family';

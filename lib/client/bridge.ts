@@ -1,0 +1,172 @@
+import { warnOnce } from '../log.js';
+import { requireFromLibrary } from './require-from-library.cjs';
+import type { ClientCounter, ClientGauge, ClientPushgateway, ClientSummary, MetricsRegistry, PrometheusClient } from './registry.js';
+
+/**
+ * The one module that touches the Prometheus client. Two packages publish it: the renamed
+ * `@prometheus-io/client` and `prom-client` 15. Each keeps its own global `register`, so the
+ * library must write to the one the app uses: whichever is installed, and when both are,
+ * `@prometheus-io/client` (the maintained one) unless PROM_DECORATORS_CLIENT says otherwise.
+ * Everything else reads the client through the functions here, so a client release that
+ * changes its internals breaks this file and its contract spec, nothing else.
+ */
+export const CLIENT_PACKAGES = ['@prometheus-io/client', 'prom-client'] as const;
+export type ClientPackage = (typeof CLIENT_PACKAGES)[number];
+
+/** The environment variable that picks a client when both are installed. */
+export const CLIENT_CHOICE_VARIABLE = 'PROM_DECORATORS_CLIENT';
+
+export interface ClientChoice {
+  name: ClientPackage;
+  /** Set when both clients are installed: logged once, so nobody loses metrics silently. */
+  warning?: string;
+}
+
+/** Picks the client from what is installed and the environment; throws when none can be used. */
+export function chooseClient(requested: string | undefined, isInstalled: (name: ClientPackage) => boolean): ClientChoice {
+  const installed = CLIENT_PACKAGES.filter((name) => isInstalled(name));
+  if (requested !== undefined && requested !== '') {
+    const name = CLIENT_PACKAGES.find((candidate) => candidate === requested);
+    if (name === undefined) {
+      throw new Error(`prom-decorators: ${CLIENT_CHOICE_VARIABLE}="${requested}" names no Prometheus client. Set it to "@prometheus-io/client" or "prom-client", or unset it.`);
+    }
+    if (!installed.includes(name)) {
+      throw new Error(`prom-decorators: ${CLIENT_CHOICE_VARIABLE} asks for ${name}, which is not installed. Run \`npm install ${installCommandOf(name)}\`, or unset ${CLIENT_CHOICE_VARIABLE}.`);
+    }
+    return { name };
+  }
+  if (installed.length === 0) {
+    throw new Error(
+      'prom-decorators needs a Prometheus client and found none. Install one next to it: ' +
+        '`npm install @prometheus-io/client` (Node 22 or later) or `npm install prom-client@15`.',
+    );
+  }
+  if (installed.length === 1) return { name: installed[0] };
+  return {
+    name: '@prometheus-io/client',
+    warning:
+      'both @prometheus-io/client and prom-client are installed; they keep separate registries. ' +
+      "The decorators' metrics go to @prometheus-io/client's register: serve that one, pass { registry } explicitly, " +
+      `or set ${CLIENT_CHOICE_VARIABLE}=prom-client to write to prom-client's register instead.`,
+  };
+}
+
+function installCommandOf(name: ClientPackage): string {
+  return name === 'prom-client' ? 'prom-client@15' : name;
+}
+
+function isInstalled(name: ClientPackage): boolean {
+  try {
+    requireFromLibrary.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const choice = chooseClient(process.env[CLIENT_CHOICE_VARIABLE], isInstalled);
+if (choice.warning !== undefined) warnOnce('client:both-installed', choice.warning);
+
+/** The package the library writes through. */
+export const clientName: ClientPackage = choice.name;
+const client = requireFromLibrary(clientName) as PrometheusClient;
+
+/** The client's global `register`: the default of every `registry` option. */
+export const globalRegistry: MetricsRegistry = client.register;
+
+/** Whether a value can serve as a registry: a Registry of either client, or any object with its methods. */
+export function isRegistry(value: unknown): value is MetricsRegistry {
+  const candidate = value as Partial<MetricsRegistry> | null | undefined;
+  return typeof candidate?.getSingleMetric === 'function' && typeof candidate.registerMetric === 'function' && typeof candidate.getMetricsAsArray === 'function';
+}
+
+// Registration: the registry's own map of metrics by name.
+
+export function metricIn(registry: MetricsRegistry, name: string): unknown {
+  return registry.getSingleMetric(name);
+}
+
+export function registerIn(registry: MetricsRegistry, metric: object): void {
+  registry.registerMetric(metric as never);
+}
+
+export function unregisterFrom(registry: MetricsRegistry, name: string): void {
+  registry.removeSingleMetric(name);
+}
+
+// The collect protocol: a registry holds metric objects, each read with `get()`.
+
+/** One metric object of a registry, as the client's own registry reads it. */
+export interface CollectableMetric<T> {
+  name: string;
+  get(): T | Promise<T>;
+  /** The client's cheaper read for rendering (histograms keep labels shared per series). */
+  getForPromString?(): T | Promise<T>;
+}
+
+export function metricsOf<T>(registry: MetricsRegistry): CollectableMetric<T>[] {
+  return registry.getMetricsAsArray() as CollectableMetric<T>[];
+}
+
+/** Reads one metric object; `get()` may throw synchronously, which becomes a rejection here. */
+export async function readMetric<T>(metric: CollectableMetric<T>): Promise<T> {
+  return typeof metric.getForPromString === 'function' ? await metric.getForPromString() : await metric.get();
+}
+
+/** Both clients keep `setDefaultLabels()` in a private field with no public getter. */
+export function defaultLabelsOf(registry: MetricsRegistry): Record<string, string | number> {
+  const labels = (registry as unknown as { _defaultLabels?: Record<string, string | number> })._defaultLabels;
+  return labels !== undefined && labels !== null && typeof labels === 'object' ? labels : {};
+}
+
+// The client's own metric types, for what plain numbers cannot do.
+
+export function createCounter<L extends string>(name: string, help: string, labelNames: readonly L[], registry: MetricsRegistry | undefined): ClientCounter<L> {
+  return new client.Counter<L>({ name, help, labelNames, registers: registry === undefined ? [] : [registry] });
+}
+
+export function createGauge(name: string, help: string, registry: MetricsRegistry | undefined): ClientGauge {
+  return new client.Gauge({ name, help, registers: registry === undefined ? [] : [registry] });
+}
+
+/** Whether a metric found in a registry is a client counter (or gauge), of either client. */
+export function isClientMetric(metric: unknown, kind: 'counter' | 'gauge'): boolean {
+  const { constructor } = (metric ?? {}) as { constructor?: { name?: string } };
+  return constructor?.name === (kind === 'counter' ? 'Counter' : 'Gauge') && typeof (metric as { inc?: unknown }).inc === 'function';
+}
+
+/** The name of every digest: its samples' names are this plus a suffix. */
+export const DIGEST_NAME = 'prom_decorators_digest';
+
+/** An unregistered client Summary: the digest behind our summaries' quantiles. */
+export function createDigest(options: { help: string; labelNames: readonly string[]; percentiles: readonly number[]; maxAgeSeconds?: number; ageBuckets?: number }): ClientSummary {
+  return new client.Summary({
+    name: DIGEST_NAME,
+    help: options.help,
+    labelNames: [...options.labelNames],
+    percentiles: [...options.percentiles],
+    maxAgeSeconds: options.maxAgeSeconds,
+    ageBuckets: options.ageBuckets,
+    registers: [],
+  });
+}
+
+/** The client's Node.js and process metrics, in `registry`. */
+export function collectDefaultMetrics(registry: MetricsRegistry): void {
+  client.collectDefaultMetrics({ register: registry });
+}
+
+/** The client's Pushgateway, pushing `registry`. */
+export function createPushgateway(url: string, requestOptions: object, registry: MetricsRegistry): ClientPushgateway {
+  return new client.Pushgateway(url, requestOptions, registry);
+}
+
+/**
+ * The client's cluster aggregation of one family's per-worker copies (each metric's
+ * `aggregator`: sum, max, ...). Returns the aggregated metric objects to read.
+ */
+export function aggregateAcrossWorkers<T>(copies: object[]): CollectableMetric<T>[] {
+  const aggregator = client.ClusterRegistry ?? client.AggregatorRegistry;
+  if (aggregator === undefined) throw new Error(`${clientName} has neither ClusterRegistry nor AggregatorRegistry`);
+  return metricsOf<T>(aggregator.aggregate(copies));
+}

@@ -1,0 +1,46 @@
+/**
+ * Module state that every copy of the library in one process must share. An app can load
+ * both builds (its own code imports the ESM one, a CommonJS dependency requires the other),
+ * and jest or a hot reload can load a module twice: each copy finds the same store here,
+ * under a key in the global symbol registry, so classes, wrappers and warnings are counted
+ * once. The key carries a version: a copy with a different store layout keeps its own.
+ */
+const STORE_KEY = Symbol.for('prom-decorators.store.v1');
+
+export interface SharedStore {
+  /** Warn-once keys already logged (log.ts). */
+  readonly warned: Set<string>;
+  /** Classes with instrumented methods, and instrumented plain functions (metadata.ts). */
+  readonly instrumentedClasses: Set<object>;
+  readonly instrumentedFunctions: unknown[];
+  /** Per-holder and per-standard-metadata instrumentation, classes' skipped methods (core). */
+  readonly byHolder: WeakMap<object, Map<string | symbol, unknown>>;
+  readonly byMetadata: WeakMap<object, Map<string, unknown>>;
+  readonly skipped: WeakMap<object, Set<string>>;
+  /** Our wrapper function → its instrumentation (core/wrap.ts). */
+  readonly instrumentationOfWrapper: WeakMap<Function, unknown>;
+  /** Registries whose default process metrics were turned on, and their endpoint self-metrics. */
+  readonly registriesWithDefaultMetrics: WeakSet<object>;
+  readonly selfMetrics: WeakMap<object, unknown>;
+  /** The cluster primary's scrape requests to its workers, and whether it listens for answers. */
+  readonly cluster: { nextRequestId: number; readonly pending: Map<number, (message: never) => void>; listening: boolean };
+}
+
+type GlobalWithStore = typeof globalThis & { [STORE_KEY]?: SharedStore };
+
+function createStore(): SharedStore {
+  return {
+    warned: new Set(),
+    instrumentedClasses: new Set(),
+    instrumentedFunctions: [],
+    byHolder: new WeakMap(),
+    byMetadata: new WeakMap(),
+    skipped: new WeakMap(),
+    instrumentationOfWrapper: new WeakMap(),
+    registriesWithDefaultMetrics: new WeakSet(),
+    selfMetrics: new WeakMap(),
+    cluster: { nextRequestId: 0, pending: new Map(), listening: false },
+  };
+}
+
+export const store: SharedStore = ((globalThis as GlobalWithStore)[STORE_KEY] ??= createStore());
