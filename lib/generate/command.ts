@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { instrumentedMethodsOf, listInstrumented, type InstrumentedClass } from '../metadata.js';
 import { generateDashboard } from './dashboard.js';
@@ -14,19 +15,20 @@ export const USAGE = `Usage:
   prom-decorators rules <module...> [--error-ratio 0.05] [--latency-p95 1] [--not-called-for 3600]
                                     [--for 5m] [--window 5m] [--matcher job=api] [--out file.yml]
 
-<module> is a JavaScript file (compiled) that defines or imports the decorated classes.
+<module> is a JavaScript file (compiled; CommonJS or ESM, top-level await allowed) that defines or
+imports the decorated classes.
 Loading it must not start servers: keep those in your entry point.`;
 
 export interface CommandIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
-  /** Loads a module by absolute path. Default: require. */
+  /** Loads a module by absolute path. Default: `import()`, which takes CommonJS and ES modules alike. */
   load?: (path: string) => unknown;
 }
 
 /** Runs the command; returns the process exit code (0 ok, 1 failure, 2 usage). */
-export function runCommand(argv: readonly string[], io: CommandIo): number {
+export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -61,7 +63,7 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
   }
   try {
     const matchers = parseMatchers(values.matcher ?? []);
-    const classes = loadInstrumented(modules.map((module) => resolve(io.cwd, module)), io.load ?? require);
+    const classes = await loadInstrumented(modules.map((module) => resolve(io.cwd, module)), io.load ?? importModule);
     if (classes.length === 0) {
       io.stderr(`prom-decorators: no instrumented class found in ${modules.join(', ')}: does the module define or import the decorated classes?\n`);
       return 1;
@@ -95,11 +97,15 @@ export function runCommand(argv: readonly string[], io: CommandIo): number {
  * that imports its source while the CLI runs from the build): the specs live in
  * reflect-metadata, which every copy shares.
  */
-export function loadInstrumented(paths: readonly string[], load: (path: string) => unknown): InstrumentedClass[] {
+export async function loadInstrumented(paths: readonly string[], load: (path: string) => unknown): Promise<InstrumentedClass[]> {
   const exported: unknown[] = [];
   for (const path of paths) {
-    const loaded = load(path);
-    if (loaded !== null && typeof loaded === 'object') exported.push(...Object.values(loaded));
+    const loaded = await load(path);
+    if (loaded === null || typeof loaded !== 'object') continue;
+    exported.push(...Object.values(loaded));
+    // import() of a CommonJS module: its module.exports is the namespace's default.
+    const { default: commonJsExports } = loaded as { default?: unknown };
+    if (commonJsExports !== null && typeof commonJsExports === 'object') exported.push(...Object.values(commonJsExports));
   }
   const classes = listInstrumented();
   const known = new Set<unknown>(classes.map((owner) => owner.target));
@@ -111,6 +117,14 @@ export function loadInstrumented(paths: readonly string[], load: (path: string) 
     classes.push({ className: candidate.name, target: candidate as InstrumentedClass['target'], methods });
   }
   return classes;
+}
+
+/**
+ * `import()` rather than `require()`: an ESM entry, with or without top-level await, cannot
+ * be required. The build keeps it a real dynamic import in CommonJS too (module nodenext).
+ */
+function importModule(path: string): Promise<unknown> {
+  return import(pathToFileURL(path).href);
 }
 
 function parseMatchers(pairs: readonly string[]): Record<string, string> {
