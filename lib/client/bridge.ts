@@ -69,10 +69,6 @@ if (choice.warning !== undefined) warnOnce('client:both-installed', choice.warni
 
 /** The package the library writes through. */
 export const clientName: ClientPackage = choice.name;
-const client = requireFromLibrary(clientName) as PrometheusClient;
-
-/** The client's global `register`: the default of every `registry` option. */
-export const globalRegistry: MetricsRegistry = client.register;
 
 /** Whether a value can serve as a registry: a Registry of either client, or any object with its methods. */
 export function isRegistry(value: unknown): value is MetricsRegistry {
@@ -119,16 +115,6 @@ export function defaultLabelsOf(registry: MetricsRegistry): Record<string, strin
   return labels !== undefined && labels !== null && typeof labels === 'object' ? labels : {};
 }
 
-// The client's own metric types, for what plain numbers cannot do.
-
-export function createCounter<L extends string>(name: string, help: string, labelNames: readonly L[], registry: MetricsRegistry | undefined): ClientCounter<L> {
-  return new client.Counter<L>({ name, help, labelNames, registers: registry === undefined ? [] : [registry] });
-}
-
-export function createGauge(name: string, help: string, registry: MetricsRegistry | undefined): ClientGauge {
-  return new client.Gauge({ name, help, registers: registry === undefined ? [] : [registry] });
-}
-
 /** Whether a metric found in a registry is a client counter (or gauge), of either client. */
 export function isClientMetric(metric: unknown, kind: 'counter' | 'gauge'): boolean {
   const { constructor } = (metric ?? {}) as { constructor?: { name?: string } };
@@ -138,35 +124,61 @@ export function isClientMetric(metric: unknown, kind: 'counter' | 'gauge'): bool
 /** The name of every digest: its samples' names are this plus a suffix. */
 export const DIGEST_NAME = 'prom_decorators_digest';
 
-/** An unregistered client Summary: the digest behind our summaries' quantiles. */
-export function createDigest(options: { help: string; labelNames: readonly string[]; percentiles: readonly number[]; maxAgeSeconds?: number; ageBuckets?: number }): ClientSummary {
-  return new client.Summary({
-    name: DIGEST_NAME,
-    help: options.help,
-    labelNames: [...options.labelNames],
-    percentiles: [...options.percentiles],
-    maxAgeSeconds: options.maxAgeSeconds,
-    ageBuckets: options.ageBuckets,
-    registers: [],
-  });
-}
-
-/** The client's Node.js and process metrics, in `registry`. */
-export function collectDefaultMetrics(registry: MetricsRegistry): void {
-  client.collectDefaultMetrics({ register: registry });
-}
-
-/** The client's Pushgateway, pushing `registry`. */
-export function createPushgateway(url: string, requestOptions: object, registry: MetricsRegistry): ClientPushgateway {
-  return new client.Pushgateway(url, requestOptions, registry);
-}
-
 /**
- * The client's cluster aggregation of one family's per-worker copies (each metric's
- * `aggregator`: sum, max, ...). Returns the aggregated metric objects to read.
+ * What the library takes from a client module: its global register and its own metric types,
+ * for what plain numbers cannot do. A function of the module, so the contract spec can bind
+ * each installed client in turn.
  */
-export function aggregateAcrossWorkers<T>(copies: object[]): CollectableMetric<T>[] {
-  const aggregator = client.ClusterRegistry ?? client.AggregatorRegistry;
-  if (aggregator === undefined) throw new Error(`${clientName} has neither ClusterRegistry nor AggregatorRegistry`);
-  return metricsOf<T>(aggregator.aggregate(copies));
+export function bindClient(client: PrometheusClient) {
+  return {
+    /** The client's global `register`: the default of every `registry` option. */
+    globalRegistry: client.register,
+
+    createCounter<L extends string>(name: string, help: string, labelNames: readonly L[], registry: MetricsRegistry | undefined): ClientCounter<L> {
+      return new client.Counter<L>({ name, help, labelNames, registers: registry === undefined ? [] : [registry] });
+    },
+
+    createGauge(name: string, help: string, registry: MetricsRegistry | undefined): ClientGauge {
+      return new client.Gauge({ name, help, registers: registry === undefined ? [] : [registry] });
+    },
+
+    /** An unregistered client Summary: the digest behind our summaries' quantiles. */
+    createDigest(options: { help: string; labelNames: readonly string[]; percentiles: readonly number[]; maxAgeSeconds?: number; ageBuckets?: number }): ClientSummary {
+      return new client.Summary({
+        name: DIGEST_NAME,
+        help: options.help,
+        labelNames: [...options.labelNames],
+        percentiles: [...options.percentiles],
+        maxAgeSeconds: options.maxAgeSeconds,
+        ageBuckets: options.ageBuckets,
+        registers: [],
+      });
+    },
+
+    /** The client's Node.js and process metrics, in `registry`. */
+    collectDefaultMetrics(registry: MetricsRegistry): void {
+      client.collectDefaultMetrics({ register: registry });
+    },
+
+    /** The client's Pushgateway, pushing `registry`. */
+    createPushgateway(url: string, requestOptions: object, registry: MetricsRegistry): ClientPushgateway {
+      return new client.Pushgateway(url, requestOptions, registry);
+    },
+
+    /**
+     * The client's cluster aggregation of one family's per-worker copies (each metric's
+     * `aggregator`: sum, max, ...). Returns the aggregated metric objects to read.
+     */
+    aggregateAcrossWorkers<T>(copies: object[]): CollectableMetric<T>[] {
+      // @prometheus-io/client 0.16 renamed AggregatorRegistry to ClusterRegistry.
+      const aggregator = client.ClusterRegistry ?? client.AggregatorRegistry;
+      if (aggregator === undefined) throw new Error('the Prometheus client has neither ClusterRegistry nor AggregatorRegistry');
+      // aggregate() groups by name across its per-worker lists; one list of the copies is enough.
+      return metricsOf<T>(aggregator.aggregate([copies]));
+    },
+  };
 }
+
+export const { globalRegistry, createCounter, createGauge, createDigest, collectDefaultMetrics, createPushgateway, aggregateAcrossWorkers } = bindClient(
+  requireFromLibrary(clientName) as PrometheusClient,
+);

@@ -53,6 +53,6 @@ export interface PrometheusClient {
   Pushgateway: new (url: string, options: object, registry: MetricsRegistry) => ClientPushgateway;
   collectDefaultMetrics(options: { register: MetricsRegistry }): void;
   /** `@prometheus-io/client` 0.16 names the cluster aggregator ClusterRegistry; prom-client 15 AggregatorRegistry. */
-  ClusterRegistry?: { aggregate(metrics: object[]): MetricsRegistry };
-  AggregatorRegistry?: { aggregate(metrics: object[]): MetricsRegistry };
+  ClusterRegistry?: { aggregate(metricsOfEachWorker: object[][]): MetricsRegistry };
+  AggregatorRegistry?: { aggregate(metricsOfEachWorker: object[][]): MetricsRegistry };
 }

@@ -7,13 +7,13 @@ import type { SelfMetrics } from './self-metrics.js';
 
 /**
  * node:cluster support, the multiprocess mode of Python's client. Each worker answers the
- * primary's request with its collected families; the primary sums them with prom-client's
- * `AggregatorRegistry.aggregate` (each metric's `aggregator`: counters and histograms and
- * method_in_progress summed, last-called timestamps by max). Unlike prom-client's
- * `clusterMetrics()`, a worker that is dead or slow does not fail the scrape: it is left
+ * primary's request with its collected families; the primary sums them with the client's
+ * cluster aggregation (`ClusterRegistry.aggregate`, prom-client's `AggregatorRegistry`; each
+ * metric's `aggregator`: counters and histograms and method_in_progress summed, last-called
+ * timestamps by max). Unlike the client's `clusterMetrics()`, a worker that is dead or slow does not fail the scrape: it is left
  * out and counted in `prom_decorators_cluster_worker_failures_total{reason}`.
  *
- * The messages are our own (not prom-client's), so a prom-client AggregatorRegistry in the
+ * The messages are our own (not the client's), so the client's own cluster registry in the
  * same primary never sees a reply it did not ask for.
  */
 
@@ -26,7 +26,7 @@ export interface ClusterAggregationOptions {
 }
 
 export interface ClusterWorkerOptions {
-  /** The registry this worker reports. Default: prom-client's global `register`. */
+  /** The registry this worker reports. Default: the Prometheus client's global `register`. */
   registry?: AnyRegistry;
 }
 
@@ -153,7 +153,7 @@ function listenForAnswers(): void {
   });
 }
 
-/** prom-client's aggregation; a family it cannot aggregate is reported as a failure, not thrown. */
+/** The client's aggregation; a family it cannot aggregate is reported as a failure, not thrown. */
 function aggregate(sources: CollectedMetric[][], failures: CollectFailure[]): CollectedMetric[] {
   const byName = new Map<string, CollectedMetric[]>();
   for (const metrics of sources) {
@@ -166,7 +166,7 @@ function aggregate(sources: CollectedMetric[][], failures: CollectFailure[]): Co
   const result: CollectedMetric[] = [];
   for (const [name, family] of byName) {
     try {
-      for (const metric of aggregateAcrossWorkers<CollectedMetric>([family])) result.push(metric.get() as CollectedMetric);
+      for (const metric of aggregateAcrossWorkers<CollectedMetric>(family)) result.push(metric.get() as CollectedMetric);
     } catch (error) {
       failures.push({ name, error });
     }

@@ -24,7 +24,7 @@ export interface ExposeMetricsTlsOptions {
 export interface ExposeMetricsOptions extends MetricsEndpointOptions {
   /** Interface to bind, e.g. '127.0.0.1'. Default: all interfaces, as Node and Python's start_http_server do. */
   host?: string;
-  /** Turn on prom-client's Node.js and process metrics for the registry (once). Default true. */
+  /** Turn on the Prometheus client's Node.js and process metrics for the registry (once). Default true. */
   defaultMetrics?: boolean;
   /** Serve over HTTPS (and mutual TLS with `ca` + `requireClientCertificate`). Default: plain HTTP. */
   tls?: ExposeMetricsTlsOptions;
@@ -91,7 +91,7 @@ function createServer(tls: ExposeMetricsTlsOptions | undefined, handler: (reques
   );
 }
 
-/** prom-client's default metrics, once per registry, unless someone already turned them on. */
+/** The client's default metrics, once per registry, unless someone already turned them on. */
 function enableDefaultMetrics(registry: AnyRegistry): void {
   if (registriesWithDefaultMetrics.has(registry)) return;
   registriesWithDefaultMetrics.add(registry);

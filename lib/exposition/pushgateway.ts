@@ -9,7 +9,7 @@ export interface PushMetricsOptions {
   job: string;
   /** More grouping labels, e.g. `{ instance: 'nightly-1' }`. Default none. */
   groupings?: Record<string, string>;
-  /** The registry to push. Default: prom-client's global `register`. */
+  /** The registry to push. Default: the Prometheus client's global `register`. */
   registry?: AnyRegistry;
   /**
    * `'push'` (default, HTTP PUT) replaces every metric of the group; `'pushAdd'` (POST)

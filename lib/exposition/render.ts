@@ -95,7 +95,7 @@ function escapeLabelValue(value: string): string {
 }
 
 export interface RenderMetricsOptions {
-  /** Default: prom-client's global `register`. */
+  /** Default: the Prometheus client's global `register`. */
   registry?: AnyRegistry;
   /** The scraper's `Accept` header; missing or unknown gives the text format. */
   accept?: string;

@@ -11,7 +11,7 @@ import { detachedSelfMetrics, selfMetricsFor, type SelfMetrics } from './self-me
 
 /** Options every way of serving the metrics shares: exposeMetrics, metricsHandler, Koa and Fastify. */
 export interface MetricsEndpointOptions extends EndpointAuthOptions {
-  /** The registry to serve. Default: prom-client's global `register`. */
+  /** The registry to serve. Default: the Prometheus client's global `register`. */
   registry?: AnyRegistry;
   /**
    * The one path served; other paths answer 404 (or go to the next middleware). Default

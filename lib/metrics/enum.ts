@@ -11,7 +11,7 @@ export interface EnumOptions<S extends string> {
   states: readonly S[];
   /** The state at start. Default: the first. */
   initial?: NoInfer<S>;
-  /** Default: prom-client's global `register`. */
+  /** Default: the Prometheus client's global `register`. */
   registry?: AnyRegistry;
 }
 

@@ -8,7 +8,7 @@ export interface InfoOptions {
   help?: string;
   /** The key-values to expose, e.g. `{ version: '1.2.3', commit: 'abc123' }`. */
   labels?: Record<string, string | number>;
-  /** Default: prom-client's global `register`. */
+  /** Default: the Prometheus client's global `register`. */
   registry?: AnyRegistry;
 }
 
