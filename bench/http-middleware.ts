@@ -352,7 +352,7 @@ function render(run: HttpRun): string {
   lines.push('');
   if (run.quick) lines.push('**QUICK RUN (--quick: a fraction of a second per variant, numbers meaningless)**', '');
   lines.push(
-    `Run on ${machine.date}: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, ${machine.platform}; ` +
+    `Run on ${machine.date}: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, ${machine.client}, ${machine.platform}; ` +
       `load average ${machine.loadAtStart.toFixed(2)} at the start (other processes share these cores). ` +
       `${plan.rounds} round${plan.rounds === 1 ? '' : 's'} of ${plan.seconds} s per variant after a ${plan.warmupSeconds} s warm-up each, ` +
       `the order of the three rotating every round; autocannon with ${plan.connections} connections on \`GET ${LOADED_PATH}\`, ` +

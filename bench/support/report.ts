@@ -248,7 +248,7 @@ export function renderMethodsSection(run: MethodsRun): { markdown: string; targe
   const markdown = `
 ## Method calls, scrapes and memory (\`npm run bench:methods\`)
 
-Run on ${m.date}: ${m.cores} cores (${m.cpu}), node ${m.node}, ${m.platform}; load average ${m.loadAtStart.toFixed(2)} at the start; ${run.settings}; the run took ${Math.round(run.seconds)} s.
+Run on ${m.date}: ${m.cores} cores (${m.cpu}), node ${m.node}, ${m.client}, ${m.platform}; load average ${m.loadAtStart.toFixed(2)} at the start; ${run.settings}; the run took ${Math.round(run.seconds)} s.
 Absolute numbers depend on the machine and on whatever else runs on it; read the ratios, each taken between two rows of the same round in the same process.
 
 ### Targets
