@@ -251,7 +251,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     );
   });
 
-  test('a registry option that is not a prom-client Registry', () => {
+  test('a registry option that is not a Prometheus client Registry', () => {
     expect(() => {
       class Gateway {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -259,7 +259,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
       }
       void Gateway;
     }).toThrowErrorMatchingInlineSnapshot(
-      `"@Counted on Gateway.fetch: registry is not a prom-client Registry. Pass registry: new Registry() or prom-client's register, or leave it out"`,
+      `"@Counted on Gateway.fetch: registry is not a Prometheus client Registry. Pass registry: new Registry() or register, from @prometheus-io/client or prom-client, or leave it out"`,
     );
   });
 
