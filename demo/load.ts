@@ -1,9 +1,11 @@
 /**
  * The demo's load generator: concurrent workers send a weighted mix of every tutorial's
- * requests for a duration or a count, with an optional progress bar (requests, errors,
- * rate) and a summary at the end. Used by `npm run load` and `npm run demo -- --load`.
+ * requests for a duration or a count, as fast as they can or at a set rate, with an
+ * optional progress bar (requests, errors, rate) and a summary at the end. Used by
+ * `npm run load` and by `npm run demo`'s built-in traffic.
  */
 import { Agent, request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import type { Random } from './tutorials/index.js';
 
@@ -14,11 +16,13 @@ export interface LoadOptions {
   durationSeconds?: number;
   /** Stop after this many requests. Without either, runs until `signal` aborts. */
   requests?: number;
-  /** Requests in flight at once. Default 8. */
+  /** Requests in flight at once, at most. Default 8. */
   concurrency?: number;
+  /** Start at most this many requests per second. Default: as fast as `concurrency` allows. */
+  ratePerSecond?: number;
   /** Draw a progress bar on stderr (when it is a terminal). Default false. */
   progress?: boolean;
-  /** Stops the load; the summary covers what was sent. */
+  /** Stops the load at once; requests it cuts short are left out of the summary. */
   signal?: AbortSignal;
   random?: Random;
 }
@@ -82,13 +86,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const summary: LoadSummary = { requests: 0, errors: 0, seconds: 0, ratePerSecond: 0, byRoute: {}, byStatus: {} };
   let sent = 0;
   const more = () => !options.signal?.aborted && performance.now() < deadline && (options.requests === undefined || sent < options.requests);
+  const waitTurn = pacer(options.ratePerSecond, started, deadline, options.signal);
 
   const bar = options.progress ? startProgress(options, summary, started) : undefined;
   const worker = async () => {
-    while (more()) {
+    while (more() && (await waitTurn()) && more()) {
       sent++;
       const next = pickRequest(random);
-      const status = await send(agent, options.target, next);
+      const status = await send(agent, options.target, next, options.signal);
+      if (status === undefined && options.signal?.aborted) break;
       summary.requests++;
       const failed = status === undefined || status >= 500;
       if (failed) summary.errors++;
@@ -110,12 +116,33 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   return summary;
 }
 
+/**
+ * Hands out start times `1 / ratePerSecond` apart, shared by all workers; resolves false
+ * when the next start would fall after the deadline or the signal aborts the wait. A start
+ * is never earlier than now, so a slow stretch is not made up for by a burst.
+ */
+function pacer(ratePerSecond: number | undefined, started: number, deadline: number, signal: AbortSignal | undefined): () => Promise<boolean> {
+  if (ratePerSecond === undefined) return async () => true;
+  const interval = 1000 / ratePerSecond;
+  let nextStart = started;
+  return async () => {
+    const now = performance.now();
+    const start = Math.max(nextStart, now);
+    if (start >= deadline) return false;
+    nextStart = start + interval;
+    if (start > now) await sleep(start - now, undefined, { signal }).catch(() => undefined);
+    return !signal?.aborted;
+  };
+}
+
 /** One request; resolves with the status code, or undefined when no answer came. */
-function send(agent: Agent, target: string, next: LoadRequest): Promise<number | undefined> {
+function send(agent: Agent, target: string, next: LoadRequest, signal: AbortSignal | undefined): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const request = httpRequest(new URL(next.path, target), { method: next.method, agent, timeout: 10_000 }, (response) => {
+    const request = httpRequest(new URL(next.path, target), { method: next.method, agent, timeout: 10_000, signal }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode));
+      // An answer cut off half-way (the stop signal, the server closing) is no answer.
+      response.on('close', () => resolve(response.complete ? response.statusCode : undefined));
       response.on('error', () => resolve(undefined));
     });
     request.on('timeout', () => request.destroy(new Error('timeout')));

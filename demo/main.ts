@@ -1,10 +1,11 @@
 /**
- * `npm run demo`: the one entry that starts servers. Serves the demo app and its metrics,
- * prints where to look, optionally drives load, and stops cleanly on Ctrl-C.
+ * `npm run demo`: the one entry that starts servers. Serves the demo app and its metrics on
+ * loopback, prints where to look, sends its own gentle traffic so the metrics move at once
+ * (unless --no-load), and stops cleanly on Ctrl-C.
  */
-import { formatSummary, runLoad } from './load.js';
+import { formatBanner } from './banner.js';
+import { formatSummary, runLoad, type LoadSummary } from './load.js';
 import { DEMO_USAGE, parseDemoFlags, type DemoFlags } from './options.js';
-import { ROUTES } from './routes.js';
 import { startDemo, type RunningDemo } from './server.js';
 
 async function main(): Promise<void> {
@@ -31,9 +32,9 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  console.log(banner(demo, flags));
 
-  const stopLoad = new AbortController();
+  const stopTraffic = new AbortController();
+  let traffic: Promise<LoadSummary> | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -41,46 +42,25 @@ async function main(): Promise<void> {
       process.exit(130);
     }
     stopping = true;
-    stopLoad.abort();
+    // The traffic first, so the servers' closing is not counted as failed requests, and its
+    // progress line is finished before the next line is printed.
+    stopTraffic.abort();
+    await traffic;
     console.log(`\n${signal}: stopping the demo...`);
     await demo.close();
     console.log('stopped.');
   };
   process.on('SIGINT', () => void stop('Ctrl-C'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Only now: whoever reads the banner may press Ctrl-C at once, and must find the handlers.
+  console.log(formatBanner(demo, flags.traffic));
 
-  if (flags.load) {
-    const summary = await runLoad({
-      target: demo.appUrl,
-      durationSeconds: flags.durationSeconds,
-      concurrency: flags.concurrency,
-      progress: true,
-      signal: stopLoad.signal,
-    });
-    console.log(`\nload finished: ${formatSummary(summary)}`);
-    if (!stopping) console.log(`The app keeps serving: ${demo.appUrl} (metrics ${demo.metricsUrl}). Ctrl-C stops it.`);
-  }
-}
-
-function banner(demo: RunningDemo, flags: DemoFlags): string {
-  const metricsHost = new URL(demo.metricsUrl).host;
-  return [
-    'prom-decorators demo: the tutorials of shared/seeds in one service',
-    '',
-    `  app       ${demo.appUrl}`,
-    `  metrics   ${demo.metricsUrl}`,
-    '',
-    'Routes:',
-    ...ROUTES.map(([verb, route, what]) => `  ${verb.padEnd(8)} ${route.padEnd(28)} ${what}`),
-    '',
-    'Look at:',
-    `  curl -s ${demo.metricsUrl} | grep -E '^(example_app|method_|requests_total)'`,
-    flags.load ? '  (the built-in load is running)' : '  npm run load                    drive every endpoint, in another terminal',
-    `  prometheus --config.file=demo/prometheus.yml   scrapes ${metricsHost}; then http://localhost:9090`,
-    '  rate(example_app_total[1m]), rate(example_app_exceptions_total[1m]) / rate(example_app_total[1m])',
-    '',
-    'Ctrl-C stops.',
-  ].join('\n');
+  if (flags.traffic === undefined) return;
+  traffic = runLoad({ target: demo.appUrl, ...flags.traffic, progress: true, signal: stopTraffic.signal });
+  const summary = await traffic;
+  if (stopping) return;
+  console.log(`\nbuilt-in traffic finished (--duration ${flags.traffic.durationSeconds}): ${formatSummary(summary)}`);
+  console.log(`The app keeps serving: ${demo.appUrl} (metrics ${demo.metricsUrl}). Ctrl-C stops it.`);
 }
 
 void main();

@@ -1,29 +1,43 @@
 /** Command-line flags of `npm run demo` and `npm run load`. */
 import { parseArgs } from 'node:util';
 
+/** The built-in traffic's default: enough for every graph to move, little enough to forget it runs. */
+export const GENTLE_RATE = 5;
+const DEFAULT_CONCURRENCY = 8;
+
 export const DEMO_USAGE = `Usage: npm run demo -- [options]
   --port <n>           app port (default 8000; 0 picks a free one)
-  --metrics-port <n>   metrics port (default 8001)
-  --host <address>     interface to bind (default: all interfaces)
-  --local              bind 127.0.0.1 only (same as --host 127.0.0.1)
-  --load               also drive the app with the built-in load generator
-  --duration <s>       with --load: stop the load after this many seconds (default: until Ctrl-C)
-  --concurrency <n>    with --load: requests in flight (default 8)
+  --metrics-port <n>   metrics port (default 8001; 0 picks a free one)
+  --host <address>     address both servers bind (default 127.0.0.1: this machine only;
+                       0.0.0.0 or :: listens on every interface, as a container needs)
+  --local              bind 127.0.0.1 only: the default now, kept for old scripts
+  --no-load            no built-in traffic: the metrics move only when something calls the app
+  --rate <n>           built-in traffic: requests per second (default ${GENTLE_RATE})
+  --load               built-in traffic as fast as --concurrency allows, instead of --rate
+  --duration <s>       stop the built-in traffic after this many seconds (default: until Ctrl-C)
+  --concurrency <n>    built-in traffic: requests in flight at most (default ${DEFAULT_CONCURRENCY})
   --help`;
 
 export const LOAD_USAGE = `Usage: npm run load -- [options]
   --url <url>          the demo app (default http://localhost:8000)
   --duration <s>       how long to send requests (default 60)
   --requests <n>       send this many requests instead
-  --concurrency <n>    requests in flight (default 8)
+  --concurrency <n>    requests in flight (default ${DEFAULT_CONCURRENCY})
   --help`;
 
 export interface DemoFlags {
   help: boolean;
   port: number;
   metricsPort: number;
-  host?: string;
-  load: boolean;
+  host: string;
+  /** The built-in traffic; undefined with --no-load. */
+  traffic?: TrafficFlags;
+}
+
+export interface TrafficFlags {
+  /** Requests per second; undefined with --load: as fast as `concurrency` allows. */
+  ratePerSecond?: number;
+  /** Undefined: until Ctrl-C. */
   durationSeconds?: number;
   concurrency: number;
 }
@@ -44,6 +58,9 @@ export function parseDemoFlags(argv: readonly string[]): DemoFlags {
       'metrics-port': { type: 'string' },
       host: { type: 'string' },
       local: { type: 'boolean' },
+      // Its own flag, not parseArgs' allowNegative: that needs Node 20.16, the package supports 20.0.
+      'no-load': { type: 'boolean' },
+      rate: { type: 'string' },
       load: { type: 'boolean' },
       duration: { type: 'string' },
       concurrency: { type: 'string' },
@@ -51,14 +68,21 @@ export function parseDemoFlags(argv: readonly string[]): DemoFlags {
     },
   });
   if (values.local && values.host !== undefined && values.host !== '127.0.0.1') throw new Error('--local and --host disagree: pass one of them');
+  if (values.load && values.rate !== undefined) throw new Error('--load and --rate disagree: --load sends as fast as it can, --rate <n> n per second; pass one of them');
+  const trafficFlag = (['load', 'rate', 'duration', 'concurrency'] as const).find((name) => values[name] !== undefined);
+  if (values['no-load'] && trafficFlag !== undefined) throw new Error(`--no-load turns the built-in traffic off: drop --${trafficFlag}, or drop --no-load`);
   return {
     help: values.help ?? false,
     port: port(values.port, '--port', 8000),
     metricsPort: port(values['metrics-port'], '--metrics-port', 8001),
-    host: values.local ? '127.0.0.1' : values.host,
-    load: values.load ?? false,
-    durationSeconds: positive(values.duration, '--duration'),
-    concurrency: positive(values.concurrency, '--concurrency') ?? 8,
+    host: values.host ?? '127.0.0.1',
+    traffic: values['no-load']
+      ? undefined
+      : {
+          ratePerSecond: values.load ? undefined : (positive(values.rate, '--rate') ?? GENTLE_RATE),
+          durationSeconds: positive(values.duration, '--duration'),
+          concurrency: positive(values.concurrency, '--concurrency') ?? DEFAULT_CONCURRENCY,
+        },
   };
 }
 
@@ -85,7 +109,7 @@ export function parseLoadFlags(argv: readonly string[]): LoadFlags {
     url,
     requests,
     durationSeconds: positive(values.duration, '--duration') ?? (requests === undefined ? 60 : undefined),
-    concurrency: positive(values.concurrency, '--concurrency') ?? 8,
+    concurrency: positive(values.concurrency, '--concurrency') ?? DEFAULT_CONCURRENCY,
   };
 }
 

@@ -23,7 +23,7 @@ import {
 export const ROUTES = [
   ['GET', '/', 'home page counter (Flask tutorial)'],
   ['GET', '/about', 'about page counter (Flask tutorial)'],
-  ['GET', '/example', 'the TP example app: 20% exceptions, slow 5% of the time, sales (?fail=1, ?delay=0.3)'],
+  ['GET', '/example', 'example app: 20% exceptions, slow 5% of the time, sales (French TP; ?fail=1, ?delay=0.3)'],
   ['GET', '/treecounter', 'trees planted, requests_total{status,endpoint} (PyCon workshop; ?fail=1)'],
   ['GET', '/add/<n>, /remove/<n>', 'a list whose size is the gauge list_size (Flask tutorial)'],
   ['GET', '/repos/<user>/<repo>', 'a simulated upstream call, histogram and summary (Flask tutorial)'],

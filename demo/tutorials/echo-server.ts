@@ -1,8 +1,9 @@
 /**
- * "Trying the Prometheus Python client" (seeds/http-server-client.ja.md): a GET/POST
- * server whose paths ending in `/error` throw. Per-method counters, an exception counter
- * shared by both methods, a summary of GET times and a summary of POST times by url, and a
- * status counter labelled method, url and status_code.
+ * The Japanese tutorial, "PythonのPrometheus Clientを試してみる" ("Trying the Prometheus
+ * Python client", on CLOVER🍀, the blog of Kazuhira): a GET/POST server whose paths ending
+ * in `/error` throw. Per-method counters, an exception counter shared by both methods, a
+ * summary of GET times and a summary of POST times by url, and a status counter labelled
+ * method, url and status_code.
  *
  * The tutorial slept 1 to 4 s per request; the demo sleeps 10 to 40 ms so the load moves.
  */

@@ -1,6 +1,6 @@
 /**
- * The French TP ("appareiller une application pour Prometheus", seeds/tp-app-instrumentation.fr.md):
- * its example app's metrics, with decorators where the tutorial wrote them by hand.
+ * The French TP, "TP - appareiller une application pour Prometheus": its example app's
+ * metrics, with decorators where the tutorial wrote them by hand.
  *
  * | tutorial (Python)                                   | here                                       |
  * |-----------------------------------------------------|--------------------------------------------|

@@ -1,7 +1,7 @@
 /**
- * "Application instrumentation in practice" (seeds/flask-instrumentation.md): home and
- * about page counters, a list whose size is a gauge, an upstream call timed by a histogram
- * and a summary, and the Info and Enum metrics `application_info` and `application_state`.
+ * The Flask tutorial, "Application Instrumentation in Practice": home and about page
+ * counters, a list whose size is a gauge, an upstream call timed by a histogram and a
+ * summary, and the Info and Enum metrics `application_info` and `application_state`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counted, CountExceptions, Enum, Info, Timed } from '../../lib/index.js';

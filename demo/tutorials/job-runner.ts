@@ -1,6 +1,6 @@
 /**
- * The AYS jobs proof of concept (seeds/ays-jobs-poc.md): jobs counted and timed by status
- * (`ok`, `error`, `timeout`) and a gauge of the jobs running now.
+ * The AYS jobs proof of concept, "Instrumenting a python application": jobs counted and
+ * timed by status (`ok`, `error`, `timeout`) and a gauge of the jobs running now.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counted, CountExceptions, InProgress, LastCalled, Timed, type CallInfo } from '../../lib/index.js';

@@ -1,7 +1,8 @@
 /**
- * The PyCon ES workshop (seeds/pycon-treecounter.md): `/treecounter` shows how many trees
- * were planted, with a request counter labelled `status` and `endpoint` and, in the bonus
- * section, a latency histogram labelled `endpoint`.
+ * The PyCon workshop, "Observing Python Applications with Prometheus" (PyConES 2023, by
+ * simpcyclassy and others): `/treecounter` shows how many trees were planted, with a
+ * request counter labelled `status` and `endpoint` and, in the bonus section, a latency
+ * histogram labelled `endpoint`.
  *
  * The service behind the endpoint carries the five default decorators, exactly as the
  * README's quickstart shows them; the endpoint's `status` label is computed from the call.

@@ -29,11 +29,14 @@ describe('demo configuration files', () => {
     expect(parse(read('prometheus.docker.yml')).scrape_configs[0].static_configs[0].targets).toEqual(['demo:8001']);
   });
 
-  it('docker-compose.yml runs the demo, Prometheus and Grafana, mounting files that exist', () => {
+  it('docker-compose.yml runs the demo on every interface, Prometheus and Grafana, mounting files that exist', () => {
     const compose = parse(read('docker-compose.yml'));
     expect(Object.keys(compose.services)).toEqual(['demo', 'prometheus', 'grafana']);
     expect(existsSync(join(DEMO, compose.services.demo.build.context, compose.services.demo.build.dockerfile))).toBe(true);
     expect(compose.services.demo.ports).toEqual(['8000:8000', '8001:8001']);
+    // The demo binds loopback by default: in a container, published ports need every interface.
+    expect(compose.services.demo.command).toEqual(['node', '.build/demo/main.js', '--host', '0.0.0.0']);
+    expect(read('Dockerfile')).toContain('\nCMD ["node", ".build/demo/main.js", "--host", "0.0.0.0"]\n');
     const mounts = [...compose.services.prometheus.volumes, ...compose.services.grafana.volumes].map((volume: string) => volume.split(':')[0]);
     expect(mounts.filter((path: string) => !existsSync(join(DEMO, path)))).toEqual([]);
     expect(compose.services.prometheus.volumes).toContain('./prometheus.docker.yml:/etc/prometheus/prometheus.yml:ro');

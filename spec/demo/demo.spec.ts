@@ -34,7 +34,8 @@ async function changes(series: [name: string, labels?: Record<string, string>][]
 }
 
 describe('the demo service', () => {
-  it('prints where to look: the app and metrics URLs on the bound ports', () => {
+  it('prints where to look: the app and metrics URLs on the bound address and ports', () => {
+    expect(demo.address).toBe('127.0.0.1');
     expect(demo.appUrl).toBe(`http://127.0.0.1:${demo.port}/`);
     expect(demo.metricsUrl).toBe(`http://127.0.0.1:${demo.metricsPort}/metrics`);
   });
@@ -188,6 +189,27 @@ describe('the load generator', () => {
     expect((await runLoad({ target: app, durationSeconds: 0.3, concurrency: 2 })).seconds).toBeLessThan(10);
   });
 
+  it('paces its starts at ratePerSecond, however many workers it has', async () => {
+    const summary = await runLoad({ target: app, requests: 4, ratePerSecond: 10, concurrency: 4 });
+    expect(summary.requests).toBe(4);
+    // Starts at 0, 100, 200 and 300 ms: unpaced, four requests take a few milliseconds.
+    expect(summary.seconds).toBeGreaterThanOrEqual(0.29);
+  });
+
+  it('sends nothing past its duration when the next start would fall after it', async () => {
+    const summary = await runLoad({ target: app, durationSeconds: 0.25, ratePerSecond: 10, concurrency: 4 });
+    expect(summary.requests).toBe(3); // at 0, 100 and 200 ms
+  });
+
+  it('stops at once on its signal, leaving out the request it cut short', async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    // Always GET /repos/<user>/<repo>, which takes 325 ms with the middle dice.
+    const summary = await runLoad({ target: app, ratePerSecond: 0.5, concurrency: 2, signal: stop.signal, random: () => 0.7 });
+    expect(summary).toMatchObject({ requests: 0, errors: 0, byStatus: {} });
+    expect(summary.seconds).toBeLessThan(0.3);
+  });
+
   it('counts requests that get no answer as errors', async () => {
     const closed = createServer();
     const port = await new Promise<number>((resolve) => closed.listen(0, '127.0.0.1', () => resolve((closed.address() as { port: number }).port)));
@@ -198,7 +220,7 @@ describe('the load generator', () => {
 });
 
 describe('startDemo', () => {
-  it('rejects with the listen error and frees the metrics port it had taken', async () => {
+  it('rejects with the listen error of a taken app port, leaving the metrics port free', async () => {
     const metricsPort = await freePort();
     await expect(startDemo({ host: '127.0.0.1', port: demo.port, metricsPort })).rejects.toMatchObject({ code: 'EADDRINUSE' });
     const probe = createServer();

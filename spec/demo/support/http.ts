@@ -46,3 +46,13 @@ export function valueIn(exposition: string, name: string, labels: Record<string,
   }
   return undefined;
 }
+
+/** The sum of every sample of `name` in a text exposition, whatever its labels; 0 when there is none. */
+export function totalOf(exposition: string, name: string): number {
+  let total = 0;
+  for (const line of exposition.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{.*\})? (\S+)$/.exec(line);
+    if (match !== null && match[1] === name) total += Number(match[2]);
+  }
+  return total;
+}
