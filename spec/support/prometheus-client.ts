@@ -22,3 +22,20 @@ export type Gauge<T extends string = string> = Client.Gauge<T>;
 export type Histogram<T extends string = string> = Client.Histogram<T>;
 export type Summary<T extends string = string> = Client.Summary<T>;
 export type { CounterConfiguration, GaugeConfiguration, OpenMetricsContentType, PrometheusContentType, RegistryContentType } from 'prom-client';
+
+/**
+ * What `promtool check metrics` finds in the client's own default metrics, not ours: both
+ * clients name three gauges *_total, and @prometheus-io/client adds event-loop utilisation
+ * metrics whose names carry their type.
+ */
+export const CLIENT_DEFAULT_METRIC_FINDINGS: readonly string[] = [
+  'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',
+  'nodejs_active_requests_total non-counter metrics should not have "_total" suffix',
+  'nodejs_active_resources_total non-counter metrics should not have "_total" suffix',
+  ...(clientName === '@prometheus-io/client'
+    ? ["nodejs_eventloop_utilization_histogram metric name should not include type 'histogram'", "nodejs_eventloop_utilization_summary metric name should not include type 'summary'"]
+    : []),
+];
+
+/** The exposition lines of those metrics, to strip before asking promtool for a clean bill. */
+export const CLIENT_DEFAULT_METRIC_LINES = /^.*\b(nodejs_active_\w+_total|nodejs_eventloop_utilization_(histogram|summary)\w*)\b.*\n/gm;
