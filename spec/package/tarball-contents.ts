@@ -1,0 +1,75 @@
+/**
+ * What is in the tarball and how npm installs it: the two builds and nothing of the sources,
+ * a manifest whose entry points exist, and the clients as optional peers, never nested.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { installedManifest } from './support/consumer-apps.js';
+import type { PackageUnderTest } from './support/package-under-test.js';
+
+/** The path of a file under dist/cjs or dist/esm, without that prefix. */
+function inBuild(files: string[], build: 'cjs' | 'esm'): string[] {
+  return files.filter((path) => path.startsWith(`dist/${build}/`)).map((path) => path.slice(`dist/${build}/`.length));
+}
+
+export function describeTarballContents(subject: PackageUnderTest): void {
+  describe('the tarball', () => {
+    test('holds package.json, README.md and the CommonJS and ESM builds of the same modules, nothing else', () => {
+      const { files } = subject.packed;
+      expect(files.filter((path) => !path.startsWith('dist/cjs/') && !path.startsWith('dist/esm/')).sort()).toEqual(['README.md', 'package.json']);
+      expect(inBuild(files, 'esm').sort()).toEqual(inBuild(files, 'cjs').sort());
+      expect(files).toEqual(
+        expect.arrayContaining(['dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/cli.js', 'dist/cjs/package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/package.json']),
+      );
+      // TypeScript sources would be compiled again by some bundlers and tools; only declarations belong here.
+      expect(files.filter((path) => /\.[cm]?ts$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
+    });
+
+    test('each build folder tells Node its module format, as the root package.json has no "type" for dist/esm', () => {
+      const installed = join(subject.apps['both clients'], 'node_modules/prom-decorators');
+      expect(readFileSync(join(installed, 'dist/cjs/package.json'), 'utf8')).toBe('{"type":"commonjs"}\n');
+      expect(readFileSync(join(installed, 'dist/esm/package.json'), 'utf8')).toBe('{"type":"module"}\n');
+    });
+
+    test('its manifest: exports with types first in each branch, the bin, and both clients as optional peers', () => {
+      const manifest = installedManifest(subject.apps['both clients']);
+      expect(manifest.exports).toEqual({
+        '.': {
+          import: { types: './dist/esm/index.d.ts', default: './dist/esm/index.js' },
+          require: { types: './dist/cjs/index.d.ts', default: './dist/cjs/index.js' },
+        },
+        './package.json': './package.json',
+      });
+      // Object key order is what TypeScript reads conditions in: `types` must come before `default`.
+      const root = manifest.exports['.'] as Record<string, Record<string, string>>;
+      expect(Object.keys(root.import)).toEqual(['types', 'default']);
+      expect(Object.keys(root.require)).toEqual(['types', 'default']);
+      expect([manifest.main, manifest.types, manifest.bin]).toEqual(['./dist/cjs/index.js', './dist/cjs/index.d.ts', { 'prom-decorators': './dist/cjs/cli.js' }]);
+      expect(manifest.peerDependencies).toEqual({ '@prometheus-io/client': '^0.16', 'prom-client': '^15' });
+      expect(manifest.peerDependenciesMeta).toEqual({ '@prometheus-io/client': { optional: true }, 'prom-client': { optional: true } });
+      expect(Object.keys(manifest.dependencies)).toEqual(['reflect-metadata']);
+    });
+
+    test('every file the manifest points at is in the installed package', () => {
+      const installed = join(subject.apps['both clients'], 'node_modules/prom-decorators');
+      const manifest = installedManifest(subject.apps['both clients']);
+      const root = manifest.exports['.'] as Record<string, Record<string, string>>;
+      const targets = [manifest.main, manifest.types, ...Object.values(manifest.bin), ...Object.values(root.import), ...Object.values(root.require)];
+      expect(targets.filter((target) => !existsSync(join(installed, target)))).toEqual([]);
+    });
+  });
+
+  describe('npm install of the tarball', () => {
+    test('adds no Prometheus client by itself: both are optional peers', () => {
+      const app = subject.apps['no client'];
+      expect(['@prometheus-io/client', 'prom-client'].filter((client) => existsSync(join(app, 'node_modules', client)))).toEqual([]);
+    });
+
+    test('next to the app\'s clients keeps one copy of each, the app\'s, none nested under the library', () => {
+      const app = subject.apps['both clients'];
+      expect(existsSync(join(app, 'node_modules/@prometheus-io/client/package.json'))).toBe(true);
+      expect(existsSync(join(app, 'node_modules/prom-client/package.json'))).toBe(true);
+      expect(existsSync(join(app, 'node_modules/prom-decorators/node_modules'))).toBe(false);
+    });
+  });
+}
