@@ -1,13 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { replaceBetweenMarkers } from '../../bench/support/markers';
+import { compiledTree } from '../support/compiled-tree.js';
 
 /**
  * The method benchmark is not timed here (timings on a shared machine are noise): it is
- * compiled and run once with tiny iteration counts, to prove every group still runs and
- * the report is complete. The targets are read from BENCHMARKS.md, never asserted.
+ * run once, as compiled for this jest run, with tiny iteration counts, to prove every
+ * group still runs and the report is complete. The targets are read from BENCHMARKS.md,
+ * never asserted.
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,19 +42,16 @@ describe('replaceBetweenMarkers', () => {
 
 describe('npm run bench:methods, once with tiny iteration counts', () => {
   let dir: string;
-  let outDir: string;
+  let tree: string;
   let report: string;
   let stderr: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    tree = await compiledTree();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-methods-'));
-    // A private output directory inside the project (so node finds node_modules), apart from
-    // the .build/ other commands write to at the same time.
-    outDir = path.join(ROOT, '.build', `spec-bench-${process.pid}`);
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'bench/tsconfig.methods.json', '--outDir', outDir], { cwd: ROOT, stdio: 'pipe' });
     const out = path.join(dir, 'BENCHMARKS.md');
     fs.writeFileSync(out, '# Benchmarks\n\n<!-- bench:methods:start -->\nstale\n<!-- bench:methods:end -->\n\n<!-- bench:http:start -->\nhttp results stay\n<!-- bench:http:end -->\n');
-    const result = require('node:child_process').spawnSync(process.execPath, [path.join(outDir, 'bench', 'methods.js'), '--quick', `--out=${out}`], {
+    const result = spawnSync(process.execPath, [path.join(tree, 'bench', 'methods.js'), '--quick', `--out=${out}`], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 180_000,
@@ -63,8 +62,7 @@ describe('npm run bench:methods, once with tiny iteration counts', () => {
   }, 300_000);
 
   afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (outDir !== undefined) fs.rmSync(outDir, { recursive: true, force: true });
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const section = () => report.slice(report.indexOf('<!-- bench:methods:start -->'), report.indexOf('<!-- bench:methods:end -->'));

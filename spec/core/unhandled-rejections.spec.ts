@@ -1,36 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { compiledTree } from '../support/compiled-tree.js';
 
 const run = promisify(execFile);
-const root = resolve(__dirname, '../..');
-let outDir: string;
+let tree: string;
 
 // jest fails any test during which a promise rejection goes unhandled and hides the event from
-// the test, so the scenarios run in plain node: lib and the fixture compiled once, here.
+// the test, so the scenarios run in plain node, on the fixture compiled for this jest run.
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'prom-decorators-unhandled-'));
-  await run(
-    process.execPath,
-    [
-      join(root, 'node_modules/typescript/bin/tsc'),
-      '--outDir', outDir, '--rootDir', root, '--module', 'commonjs', '--moduleResolution', 'bundler', '--target', 'ES2022',
-      '--experimentalDecorators', '--skipLibCheck', '--types', 'node', '--noCheck', '--declaration', 'false', '--ignoreConfig',
-      join(root, 'spec/core/fixtures/unhandled-rejections.ts'),
-    ],
-    { cwd: root },
-  );
+  tree = await compiledTree();
 }, 120_000);
 
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
 async function scenario(name: string): Promise<{ reasons: string[]; exceptions: string[] }> {
-  const { stdout } = await run(process.execPath, [join(outDir, 'spec/core/fixtures/unhandled-rejections.js'), name], {
-    env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
-    timeout: 30_000,
-  });
+  const { stdout } = await run(process.execPath, [join(tree, 'spec/core/fixtures/unhandled-rejections.js'), name], { timeout: 30_000 });
   return JSON.parse(stdout) as { reasons: string[]; exceptions: string[] };
 }
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireBinary } from '../support/binaries.js';
 
 export interface TestCertificates {
   ca: Buffer;
@@ -21,7 +22,8 @@ export interface TestCertificates {
 export function makeTestCertificates(): TestCertificates {
   const directory = mkdtempSync(join(tmpdir(), 'prom-decorators-tls-'));
   const file = (name: string) => join(directory, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe', timeout: 30_000 });
+  const binary = requireBinary('openssl');
+  const openssl = (...args: string[]) => execFileSync(binary, args, { stdio: 'pipe', timeout: 30_000 });
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   try {
     for (const ca of ['ca', 'stranger-ca']) {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { requireBinary } from '../support/binaries.js';
 
 export interface FetchedResponse {
   status: number;
@@ -54,7 +55,8 @@ export function sampleLines(text: string, prefix: string): string[] {
 
 /** `promtool check metrics` on a text-format exposition: exit code and what it printed. */
 export function promtoolCheckMetrics(text: string): { status: number | null; output: string } {
-  const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(requireBinary('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 20_000 });
+  if (result.error) throw result.error;
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -64,6 +66,7 @@ export function promtoolCheckMetrics(text: string): { status: number | null; out
  * every sample, so one is added to each sample line (before any exemplar) first.
  */
 export function promtoolParseOpenMetrics(text: string): { status: number | null; output: string } {
+  const promtool = requireBinary('promtool');
   const directory = mkdtempSync(join(tmpdir(), 'prom-decorators-om-'));
   try {
     const stamped = text
@@ -75,10 +78,11 @@ export function promtoolParseOpenMetrics(text: string): { status: number | null;
       })
       .join('\n');
     writeFileSync(join(directory, 'input.om'), stamped);
-    const result = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(directory, 'input.om'), join(directory, 'blocks')], {
+    const result = spawnSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', join(directory, 'input.om'), join(directory, 'blocks')], {
       encoding: 'utf8',
       timeout: 30_000,
     });
+    if (result.error) throw result.error;
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,13 +8,7 @@ import { Registry } from '../support/prometheus-client.js';
 import { Counted, metricsHandler } from '../../lib';
 import { fetchUrl } from './http-client';
 import { freePort, stopChild } from './processes';
-
-// The real Prometheus scrapes our endpoint: it negotiates OpenMetrics and gzip, sends basic
-// auth, and its strict parser must accept every scrape (up == 1).
-const PROMETHEUS = '/usr/bin/prometheus';
-const available = existsSync(PROMETHEUS);
-if (!available) console.warn(`prometheus-scrape.spec: skipped, ${PROMETHEUS} is missing (apt-get install prometheus)`);
-const describeWithPrometheus = available ? describe : describe.skip;
+import { requireBinary } from '../support/binaries.js';
 
 async function waitFor<T>(what: string, limitMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + limitMs;
@@ -26,7 +20,9 @@ async function waitFor<T>(what: string, limitMs: number, probe: () => Promise<T 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describeWithPrometheus('scraped by the real Prometheus', () => {
+// The real Prometheus (Debian's prometheus package, installed by .ci/run) scrapes our endpoint: it
+// negotiates OpenMetrics and gzip, sends basic auth, and its strict parser must accept every scrape (up == 1).
+describe('scraped by the real Prometheus', () => {
   let directory: string;
   let server: Server;
   let prometheus: ChildProcess | undefined;
@@ -40,6 +36,7 @@ describeWithPrometheus('scraped by the real Prometheus', () => {
   }
 
   beforeAll(async () => {
+    const binary = requireBinary('prometheus');
     directory = mkdtempSync(join(tmpdir(), 'prom-decorators-prometheus-'));
     const registry = new Registry();
     class Barn {
@@ -81,7 +78,7 @@ describeWithPrometheus('scraped by the real Prometheus', () => {
     );
     mkdirSync(join(directory, 'data'));
     prometheus = spawn(
-      PROMETHEUS,
+      binary,
       [`--config.file=${join(directory, 'prometheus.yml')}`, `--storage.tsdb.path=${join(directory, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -92,9 +89,12 @@ describeWithPrometheus('scraped by the real Prometheus', () => {
 
   afterAll(async () => {
     await stopChild(prometheus);
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    rmSync(directory, { recursive: true, force: true });
+    // beforeAll may have stopped before the server existed (no prometheus binary).
+    if (server !== undefined) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
   });
 
   test('with the right credentials every scrape succeeds and the values arrive', async () => {

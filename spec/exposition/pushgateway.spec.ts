@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gauge, Registry } from '../support/prometheus-client.js';
@@ -8,30 +8,25 @@ import { pushMetrics } from '../../lib/exposition/pushgateway';
 import { renderMetrics } from '../../lib/exposition/render';
 import { fetchUrl, sampleLines } from './http-client';
 import { freePort, stopChild } from './processes';
-
-// A real Pushgateway (Debian package prometheus-pushgateway, installed by .ci/run) on loopback.
-const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
-const available = existsSync(PUSHGATEWAY);
-if (!available) {
-  console.warn(`pushgateway.spec: skipped, ${PUSHGATEWAY} is missing (apt-get install prometheus-pushgateway)`);
-}
-const describeWithGateway = available ? describe : describe.skip;
+import { requireBinary } from '../support/binaries.js';
 
 /** The groups' samples the gateway serves (it adds job/instance labels, sorted by name). */
 async function gatewayLines(url: string, prefix: string): Promise<string[]> {
   return sampleLines((await fetchUrl(`${url}/metrics`)).text, prefix);
 }
 
-describeWithGateway('pushMetrics against a real Pushgateway (issue 5 §5)', () => {
+// A real Pushgateway (Debian package prometheus-pushgateway, installed by .ci/run) on loopback.
+describe('pushMetrics against a real Pushgateway (issue 5 §5)', () => {
   let gateway: ChildProcess | undefined;
   let directory: string;
   let url: string;
 
   beforeAll(async () => {
+    const binary = requireBinary('prometheus-pushgateway');
     directory = mkdtempSync(join(tmpdir(), 'prom-decorators-pushgateway-'));
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    gateway = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(directory, 'pushgateway.data')}`], {
+    gateway = spawn(binary, [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(directory, 'pushgateway.data')}`], {
       stdio: 'ignore',
     });
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -44,7 +39,7 @@ describeWithGateway('pushMetrics against a real Pushgateway (issue 5 §5)', () =
 
   afterAll(async () => {
     await stopChild(gateway);
-    rmSync(directory, { recursive: true, force: true });
+    if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
   });
 
   test('a batch job pushes its last-success timestamp and call count', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '../support/prometheus-client.js';
@@ -7,8 +7,8 @@ import { parse } from 'yaml';
 import { Counted, CountExceptions, InProgress, LastCalled, Timed, listInstrumented } from '../../lib/index.js';
 import { formatRules, generateRules, type AlertRule } from '../../lib/generate/rules.js';
 import { promqlSyntaxErrors } from './fixtures/promql.js';
+import { requireBinary } from '../support/binaries.js';
 
-const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
 const classesOf = (...targets: object[]) => listInstrumented().filter((owner) => owner.target !== undefined && targets.includes(owner.target));
 const alertsOf = (rules: ReturnType<typeof generateRules>) => rules.groups.flatMap((group) => group.rules).filter((rule): rule is AlertRule => 'alert' in rule);
 
@@ -116,7 +116,7 @@ describe('generateRules', () => {
     });
 
     it('passes promtool check rules', () => {
-      if (!existsSync(PROMTOOL)) throw new Error(`${PROMTOOL} not found: install Debian's prometheus package (apt-get install -y prometheus), or set PROMTOOL`);
+      const promtool = requireBinary('promtool');
       const registry = new Registry();
       class Checked {
         @Counted({ registry }) @Timed({ registry }) @InProgress({ registry }) @CountExceptions({ registry }) @LastCalled({ registry })
@@ -127,7 +127,7 @@ describe('generateRules', () => {
       // 10 recording rules (a: 1 + 4 + 1, b: 1 + 1 + 2) and 5 alerts (a: 3, b: error ratio and latency).
       const file = join(dir, 'rules.yml');
       writeFileSync(file, formatRules(generateRules({ classes: classesOf(Checked) })));
-      const output = execFileSync(PROMTOOL, ['check', 'rules', file], { encoding: 'utf8', timeout: 20_000 });
+      const output = execFileSync(promtool, ['check', 'rules', file], { encoding: 'utf8', timeout: 20_000 });
       expect(output).toContain('SUCCESS: 15 rules found');
     });
   });

@@ -1,35 +1,30 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { compiledTree } from '../support/compiled-tree.js';
 
 /**
  * The HTTP benchmark is not timed here (timings on a shared machine are noise): it is
- * compiled and run once for a fraction of a second per variant, to prove the three servers
- * start, take load, answer 2xx, and that the report is complete. Its figures are read from
- * BENCHMARKS.md, never asserted.
+ * run once, as compiled for this jest run, for a fraction of a second per variant, to
+ * prove the three servers start, take load, answer 2xx, and that the report is complete.
+ * Its figures are read from BENCHMARKS.md, never asserted.
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('npm run bench:http, once for a fraction of a second per variant', () => {
   let dir: string;
-  let outDir: string;
+  let tree: string;
   let report: string;
   let stderr: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    tree = await compiledTree();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-http-'));
-    // A private output directory inside the project (node finds node_modules from there).
-    outDir = path.join(ROOT, '.build', `spec-bench-http-${process.pid}`);
-    try {
-      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.run.json', '--outDir', outDir], { cwd: ROOT, stdio: 'pipe' });
-    } catch {
-      // Type errors elsewhere in the tree are the type-check's business; tsc still emitted.
-    }
     const out = path.join(dir, 'BENCHMARKS.md');
     fs.writeFileSync(out, '# Benchmarks\n\n<!-- bench:methods:start -->\nmethod results stay\n<!-- bench:methods:end -->\n\n<!-- bench:http:start -->\nstale\n<!-- bench:http:end -->\n');
-    const result = spawnSync(process.execPath, [path.join(outDir, 'bench', 'http-middleware.js'), '--quick', `--out=${out}`], {
+    const result = spawnSync(process.execPath, [path.join(tree, 'bench', 'http-middleware.js'), '--quick', `--out=${out}`], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 120_000,
@@ -40,8 +35,7 @@ describe('npm run bench:http, once for a fraction of a second per variant', () =
   }, 240_000);
 
   afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (outDir !== undefined) fs.rmSync(outDir, { recursive: true, force: true });
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const section = () => report.slice(report.indexOf('<!-- bench:http:start -->'), report.indexOf('<!-- bench:http:end -->'));
