@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import '../../demo/tutorials/index.js';
 import { generateDashboard } from '../../lib/generate/dashboard.js';
 import { formatRules, generateRules } from '../../lib/generate/rules.js';
-import { PROMTOOL, requireBinary } from './support/prometheus.js';
+import { requireBinary } from '../support/binaries.js';
 
 const DEMO = join(__dirname, '..', '..', 'demo');
 const read = (path: string) => readFileSync(join(DEMO, path), 'utf8');
@@ -18,8 +18,7 @@ const REGENERATE = 'out of date: run `npm run demo:generate` and commit the resu
 
 describe('demo configuration files', () => {
   it.each(['prometheus.yml', 'prometheus.docker.yml'])('%s passes promtool check config, with its rule file', (file) => {
-    requireBinary(PROMTOOL);
-    const output = execFileSync(PROMTOOL, ['check', 'config', join(DEMO, file)], { encoding: 'utf8', timeout: 20_000 });
+    const output = execFileSync(requireBinary('promtool'), ['check', 'config', join(DEMO, file)], { encoding: 'utf8', timeout: 20_000 });
     expect(output).toContain(`is valid prometheus config file syntax`);
     expect(output).toMatch(/SUCCESS: \d+ rules found/);
   });

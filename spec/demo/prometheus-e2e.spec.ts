@@ -15,7 +15,8 @@ import { startDemo, type RunningDemo } from '../../demo/server.js';
 import { promqlSyntaxErrors, substituteGrafanaVariables } from '../generate/fixtures/promql.js';
 import { CLIENT_DEFAULT_METRIC_FINDINGS } from '../support/prometheus-client.js';
 import { httpRequest, inParallel } from './support/http.js';
-import { PROMTOOL, requireBinary, startPrometheus, waitFor, type RunningPrometheus } from './support/prometheus.js';
+import { requireBinary } from '../support/binaries.js';
+import { startPrometheus, waitFor, type RunningPrometheus } from './support/prometheus.js';
 
 jest.setTimeout(90_000);
 
@@ -53,8 +54,10 @@ async function one(expr: string): Promise<number> {
   return samples[0].value;
 }
 
+let promtool: string;
+
 beforeAll(async () => {
-  requireBinary(PROMTOOL);
+  promtool = requireBinary('promtool');
   dir = mkdtempSync(join(tmpdir(), 'prom-decorators-e2e-'));
   demo = await startDemo({ host: '127.0.0.1', port: 0, metricsPort: 0 });
   prometheus = await startPrometheus({
@@ -123,7 +126,7 @@ describe('the demo scraped by the real Prometheus', () => {
   });
 
   it('serves an exposition that promtool check metrics finds clean, apart from the client\'s own default metrics', () => {
-    const result = spawnSync(PROMTOOL, ['check', 'metrics'], { input: scrape, encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync(promtool, ['check', 'metrics'], { input: scrape, encoding: 'utf8', timeout: 20_000 });
     const problems = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
     // The client's own default metrics draw findings; that is the client's choice, not the decorators'.
     expect(problems.filter((line) => !CLIENT_DEFAULT_METRIC_FINDINGS.includes(line))).toEqual([]);

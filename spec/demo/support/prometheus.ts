@@ -3,20 +3,12 @@
  * temporary config and data directory, and a close() that always stops it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { requireBinary } from '../../support/binaries.js';
 import { httpRequest } from './http.js';
 
-export const PROMETHEUS = process.env.PROMETHEUS ?? '/usr/bin/prometheus';
-export const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
-
-/** Fails with a message that says how to get the binary (CI installs it). */
-export function requireBinary(path: string): void {
-  if (!existsSync(path)) {
-    throw new Error(`${path} not found: install Debian's prometheus package (apt-get install -y prometheus; .ci/run does) or point PROMETHEUS / PROMTOOL at the binaries`);
-  }
-}
 
 export interface Sample {
   metric: Record<string, string>;
@@ -56,7 +48,7 @@ export interface PrometheusOptions {
 
 /** Starts Prometheus scraping `target` every second and waits until it is ready. */
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
-  requireBinary(PROMETHEUS);
+  const binary = requireBinary('prometheus');
   const ruleNames = Object.keys(options.ruleFiles ?? {});
   for (const name of ruleNames) writeFileSync(join(options.dir, name), options.ruleFiles![name]);
   const config = [
@@ -78,7 +70,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   const url = `http://127.0.0.1:${port}`;
   let output = '';
   const child: ChildProcess = spawn(
-    PROMETHEUS,
+    binary,
     [
       `--config.file=${join(options.dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(options.dir, 'data')}`,
