@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { aggregateAcrossWorkers, globalRegistry } from '../client/bridge.js';
+import { EndpointOptionsError } from '../errors.js';
 import { store } from '../store.js';
 import { warnOnce } from '../log.js';
 import { collectRegistry, type AnyRegistry, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
@@ -54,7 +55,12 @@ interface MetricsResponseMessage {
 export function clusterWorkerMetrics(options: ClusterWorkerOptions = {}): () => void {
   const registry = options.registry ?? globalRegistry;
   if (!cluster.isWorker || typeof process.send !== 'function') {
-    throw new TypeError('clusterWorkerMetrics(): this process is not a node:cluster worker. Call it in workers only (if (cluster.isWorker) clusterWorkerMetrics()); the primary serves with exposeMetrics(port, { cluster: true }).');
+    throw new EndpointOptionsError(
+      'clusterWorkerMetrics()',
+      undefined,
+      'this process is not a node:cluster worker',
+      'Call it in workers only (if (cluster.isWorker) clusterWorkerMetrics()); the primary serves with exposeMetrics(port, { cluster: true }).',
+    );
   }
   const onMessage = (message: unknown): void => {
     if (!isMessage<MetricsRequestMessage>(message, REQUEST)) return;
@@ -87,11 +93,16 @@ interface WorkerAnswer {
 const requests = store.cluster as { nextRequestId: number; pending: Map<number, (message: MetricsResponseMessage) => void>; listening: boolean };
 const pending = requests.pending;
 
-/** The primary's source: its own registry plus every connected worker's, aggregated. */
-export function clusterSource(registry: AnyRegistry, options: ClusterAggregationOptions, self: SelfMetrics): MetricsSource {
+/** The primary's source: its own registry plus every connected worker's, aggregated. `where` names the endpoint in errors. */
+export function clusterSource(registry: AnyRegistry, options: ClusterAggregationOptions, self: SelfMetrics, where: string): MetricsSource {
   const workerTimeoutMs = (options.workerTimeoutSeconds ?? 3) * 1000;
   if (!(workerTimeoutMs > 0)) {
-    throw new TypeError(`cluster.workerTimeoutSeconds ${options.workerTimeoutSeconds} must be above 0. Pass { cluster: { workerTimeoutSeconds: 3 } }.`);
+    throw new EndpointOptionsError(
+      where,
+      'cluster.workerTimeoutSeconds',
+      `cluster.workerTimeoutSeconds ${options.workerTimeoutSeconds} must be above 0`,
+      'Pass { cluster: { workerTimeoutSeconds: 3 } }.',
+    );
   }
   return {
     async collect(names) {

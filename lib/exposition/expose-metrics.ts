@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SecureVersion } from 'node:tls';
 import { collectDefaultMetrics, globalRegistry, metricIn } from '../client/bridge.js';
+import { EndpointOptionsError } from '../errors.js';
 import { store } from '../store.js';
 import { metricsHandler } from './handler.js';
 import type { AnyRegistry } from './collect.js';
@@ -76,7 +77,12 @@ export async function exposeMetrics(port: number, options: ExposeMetricsOptions 
 function createServer(tls: ExposeMetricsTlsOptions | undefined, handler: (request: IncomingMessage, response: ServerResponse) => void): Server {
   if (tls === undefined) return createHttpServer(handler);
   if (tls.requireClientCertificate === true && tls.ca === undefined) {
-    throw new TypeError('exposeMetrics(): tls.requireClientCertificate needs tls.ca, the CA that signs client certificates. Pass { tls: { key, cert, ca, requireClientCertificate: true } }.');
+    throw new EndpointOptionsError(
+      'exposeMetrics()',
+      'tls.requireClientCertificate',
+      'tls.requireClientCertificate needs tls.ca, the CA that signs client certificates',
+      'Pass { tls: { key, cert, ca, requireClientCertificate: true } }.',
+    );
   }
   return createHttpsServer(
     {

@@ -35,7 +35,7 @@ const METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * await fastify.register(fastifyMetrics, { registry, path: '/metrics' });
  */
 export async function fastifyMetrics(fastify: FastifyInstanceLike, options: FastifyMetricsOptions = {}): Promise<void> {
-  const respond = createScrapeResponder(options, 'fastifyMetrics');
+  const respond = createScrapeResponder(options, 'fastifyMetrics()');
   fastify.route({
     method: METHODS,
     url: options.path ?? '/metrics',

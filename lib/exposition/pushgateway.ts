@@ -1,4 +1,5 @@
 import { createPushgateway, globalRegistry } from '../client/bridge.js';
+import { EndpointOptionsError } from '../errors.js';
 import type { RequestOptions } from 'node:https';
 import type { AnyRegistry } from './collect.js';
 
@@ -52,13 +53,13 @@ export async function pushMetrics(options: PushMetricsOptions): Promise<void> {
 
 function validate(options: PushMetricsOptions): void {
   if (typeof options?.url !== 'string' || !/^https?:\/\//.test(options.url)) {
-    throw new TypeError(`pushMetrics(): url ${JSON.stringify(options?.url)} must be an http(s) URL. Pass { url: 'http://localhost:9091', job: 'my_job' }.`);
+    throw new EndpointOptionsError('pushMetrics()', 'url', `url ${JSON.stringify(options?.url)} must be an http(s) URL`, "Pass { url: 'http://localhost:9091', job: 'my_job' }.");
   }
   if (typeof options.job !== 'string' || options.job === '') {
-    throw new TypeError(`pushMetrics(): job must be a non-empty string. Pass { url, job: 'my_job' }.`);
+    throw new EndpointOptionsError('pushMetrics()', 'job', 'job must be a non-empty string', "Pass { url, job: 'my_job' }.");
   }
   const method = options.method ?? 'push';
   if (method !== 'push' && method !== 'pushAdd' && method !== 'delete') {
-    throw new TypeError(`pushMetrics(): method ${JSON.stringify(method)} is not 'push', 'pushAdd' or 'delete'.`);
+    throw new EndpointOptionsError('pushMetrics()', 'method', `method ${JSON.stringify(method)} is not 'push', 'pushAdd' or 'delete'`, "Pass method: 'push' (the default: replaces the group), 'pushAdd' (replaces only the metrics pushed) or 'delete'.");
   }
 }

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { globalRegistry } from '../client/bridge.js';
+import { EndpointOptionsError } from '../errors.js';
 import { warnOnce } from '../log.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
 import { registrySource, sharedCollections, type AnyRegistry, type Collection, type MetricsSource } from './collect.js';
@@ -76,7 +77,7 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
   const registry = options.registry ?? globalRegistry;
   const self: SelfMetrics = options.selfMetrics === false ? detachedSelfMetrics() : selfMetricsFor(registry);
   const source: MetricsSource = sharedCollections(
-    options.cluster ? clusterSource(registry, options.cluster === true ? {} : options.cluster, self) : registrySource(registry),
+    options.cluster ? clusterSource(registry, options.cluster === true ? {} : options.cluster, self, where) : registrySource(registry),
   );
   let inFlight = 0;
 
@@ -177,19 +178,19 @@ interface Settings {
 function validate(options: MetricsEndpointOptions, where: string): Settings {
   const path = options.path ?? '/metrics';
   if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new TypeError(`${where}: path ${JSON.stringify(path)} must start with "/". Pass { path: '/metrics' }.`);
+    throw new EndpointOptionsError(where, 'path', `path ${JSON.stringify(path)} must start with "/"`, "Pass { path: '/metrics' }.");
   }
   const maxConcurrentScrapes = options.maxConcurrentScrapes ?? 10;
   if (!Number.isInteger(maxConcurrentScrapes) || maxConcurrentScrapes < 1) {
-    throw new TypeError(`${where}: maxConcurrentScrapes ${maxConcurrentScrapes} must be a whole number of at least 1. Pass { maxConcurrentScrapes: 10 }.`);
+    throw new EndpointOptionsError(where, 'maxConcurrentScrapes', `maxConcurrentScrapes ${maxConcurrentScrapes} must be a whole number of at least 1`, 'Pass { maxConcurrentScrapes: 10 }.');
   }
   const timeoutSeconds = options.timeoutSeconds ?? 10;
   if (typeof timeoutSeconds !== 'number' || !(timeoutSeconds > 0)) {
-    throw new TypeError(`${where}: timeoutSeconds ${timeoutSeconds} must be a number above 0 (Infinity for none). Pass { timeoutSeconds: 10 }.`);
+    throw new EndpointOptionsError(where, 'timeoutSeconds', `timeoutSeconds ${timeoutSeconds} must be a number above 0 (Infinity for none)`, 'Pass { timeoutSeconds: 10 }.');
   }
   const onError = options.onError ?? 'fail';
   if (onError !== 'fail' && onError !== 'continue') {
-    throw new TypeError(`${where}: onError ${JSON.stringify(onError)} is not 'fail' or 'continue'. Pass { onError: 'continue' } to serve what could be collected.`);
+    throw new EndpointOptionsError(where, 'onError', `onError ${JSON.stringify(onError)} is not 'fail' or 'continue'`, "Pass { onError: 'continue' } to serve what could be collected.");
   }
   validateAuthOptions(options, where);
   return { path, compression: options.compression !== false, maxConcurrentScrapes, timeoutSeconds, onError };

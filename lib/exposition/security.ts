@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { EndpointOptionsError } from '../errors.js';
 
 /** Credentials a scraper must present; both kinds may be given, either one then passes. */
 export interface EndpointAuthOptions {
@@ -40,11 +41,16 @@ export function validateAuthOptions(options: EndpointAuthOptions, where: string)
   if (options.basicAuth !== undefined) {
     const { username, password } = options.basicAuth;
     if (typeof username !== 'string' || username === '' || username.includes(':') || typeof password !== 'string' || password === '') {
-      throw new TypeError(`${where}: basicAuth needs a non-empty username without ":" and a non-empty password. Pass { basicAuth: { username: 'prometheus', password: '<secret>' } }.`);
+      throw new EndpointOptionsError(
+        where,
+        'basicAuth',
+        'basicAuth needs a non-empty username without ":" and a non-empty password',
+        "Pass { basicAuth: { username: 'prometheus', password: '<secret>' } }.",
+      );
     }
   }
   if (options.bearerToken !== undefined && (typeof options.bearerToken !== 'string' || options.bearerToken === '')) {
-    throw new TypeError(`${where}: bearerToken must be a non-empty string. Pass { bearerToken: '<secret>' } or leave it out.`);
+    throw new EndpointOptionsError(where, 'bearerToken', 'bearerToken must be a non-empty string', "Pass { bearerToken: '<secret>' } or leave it out.");
   }
 }
 

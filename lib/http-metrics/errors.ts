@@ -1,9 +1,11 @@
+import { PromDecoratorsError } from '../errors.js';
+
 /**
  * Bad HTTP-metrics options throw when the middleware is created, with a message that names
  * the adapter, the option and the fix:
  *   httpMetrics(): option "buckets": buckets must be sorted (...). Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1].
  */
-export class HttpMetricsOptionsError extends Error {
+export class HttpMetricsOptionsError extends PromDecoratorsError {
   constructor(
     /** The adapter the options were given to: "httpMetrics()", "koaHttpMetrics()", ... */
     readonly adapter: string,
@@ -12,7 +14,6 @@ export class HttpMetricsOptionsError extends Error {
     problem: string,
     fix: string,
   ) {
-    super(`${adapter}: option "${option}": ${problem}. ${fix}`);
-    this.name = 'HttpMetricsOptionsError';
+    super(`${adapter}: option "${option}"`, problem, fix);
   }
 }

@@ -26,7 +26,7 @@ describe('Info and Enum, as in Python', () => {
         'application_state{application_state="stopped"} 0',
       ].join('\n'),
     );
-    expect(() => state.state('paused' as 'running')).toThrow('Enum application_state: "paused" is not one of its states (starting, running, stopped)');
+    expect(() => state.state('paused' as 'running')).toThrow('Enum "application_state": "paused" is not one of its states. Pass one of: starting, running, stopped.');
   });
 
   test('creating them again (a module re-import) replaces the old one instead of throwing', async () => {
