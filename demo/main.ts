@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   }
 
   const stopTraffic = new AbortController();
+  // eslint-disable-next-line prefer-const -- stop() reads it even when it is never assigned (Ctrl-C before the traffic starts, or no traffic): a const at the assignment would throw there
   let traffic: Promise<LoadSummary> | undefined;
   let stopping = false;
   const stop = async (signal: string) => {

@@ -17,7 +17,7 @@ interface GlobalSetup {
   EXIT_FILE: string;
   OUTPUT_FILE: string;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- global-setup.js is untyped CommonJS (jest's globalSetup): require() with the GlobalSetup cast gives it its type
 const startCompiledTree = require('./global-setup.js') as GlobalSetup;
 
 const LIMIT_MS = 120_000;

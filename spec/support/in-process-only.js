@@ -1,4 +1,5 @@
 'use strict';
+/* global jest -- a jest setupFile: jest provides the `jest` object */
 // `npm run test:unit` only: a spec that starts another program fails here, at the spawn,
 // instead of quietly making the quick run slow or dependent on installed binaries.
 const refuse = (what) => () => {
