@@ -2,19 +2,22 @@
 
 // Method decorators
 export { Counted, type CountedOptions } from './decorators/counted.js';
-export { Timed, DEFAULT_BUCKETS, type TimedOptions, type TimedHistogramOptions, type TimedSummaryOptions } from './decorators/timed.js';
+export { Timed, type TimedOptions, type TimedHistogramOptions, type TimedSummaryOptions } from './decorators/timed.js';
 export { InProgress, type InProgressOptions } from './decorators/in-progress.js';
 export { CountExceptions, type CountExceptionsOptions } from './decorators/count-exceptions.js';
 export { LastCalled, type LastCalledOptions } from './decorators/last-called.js';
 export { SkipMetrics, type SkipMetricsDecorator } from './decorators/skip-metrics.js';
 export type { MetricOptions, OutcomeOptions } from './decorators/metric-options.js';
-export type { ComputedLabelOptions, LabelValue, LabelsFrom } from './decorators/labels.js';
+export type { ComputedLabelOptions, LabelsFrom } from './decorators/labels.js';
+export type { LabelValue } from './metrics/series.js';
+export { DEFAULT_BUCKETS } from './metrics/buckets.js';
 export type { InstrumentDecorator } from './core/decorate.js';
 export type { CallInfo } from './core/probe.js';
 
 // The rest of the tutorials' vocabulary
 export { Info, type InfoOptions } from './metrics/info.js';
 export { Enum, type EnumOptions } from './metrics/enum.js';
+export { getOrCreateMetric } from './metrics/get-or-create.js';
 
 // Test helpers for users' own suites
 export { resetMetrics, getSampleValue } from './testing.js';
@@ -45,7 +48,8 @@ export type { ExpressRequestLike, ExpressResponseLike, KoaContextLike, FastifyRe
 
 // Introspection and errors
 export { listInstrumented, type InstrumentedClass, type InstrumentedMethod, type InstrumentedMetric } from './metadata.js';
-export { DecoratorMisuseError } from './errors.js';
+export { PromDecoratorsError, DecoratorMisuseError, EndpointOptionsError, MetricOptionsError } from './errors.js';
+export { setLogger, type Logger } from './log.js';
 
 // Dashboards and rules
 export { generateDashboard, type DashboardOptions, type GrafanaDashboard, type GrafanaPanel } from './generate/dashboard.js';

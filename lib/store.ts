@@ -5,20 +5,23 @@
  * under a key in the global symbol registry, so classes, wrappers and warnings are counted
  * once. The key carries a version: a copy with a different store layout keeps its own.
  */
-const STORE_KEY = Symbol.for('prom-decorators.store.v1');
+const STORE_KEY = Symbol.for('prom-decorators.store.v2');
 
 export interface SharedStore {
-  /** Warn-once keys already logged (log.ts). */
+  /** Warn-once keys already logged, and the logger the app installed with setLogger() (log.ts). */
   readonly warned: Set<string>;
+  logger: unknown;
   /** Classes with instrumented methods, and instrumented plain functions (metadata.ts). */
   readonly instrumentedClasses: Set<object>;
   readonly instrumentedFunctions: unknown[];
   /** Per-holder and per-standard-metadata instrumentation, classes' skipped methods (core). */
   readonly byHolder: WeakMap<object, Map<string | symbol, unknown>>;
-  readonly byMetadata: WeakMap<object, Map<string, unknown>>;
-  readonly skipped: WeakMap<object, Set<string>>;
+  /** Standard decorators' class metadata object → instance and static members, by name. */
+  readonly byMetadata: WeakMap<object, { readonly instance: Map<string | symbol, unknown>; readonly static: Map<string | symbol, unknown> }>;
+  /** Legacy: the holder (prototype or constructor); standard: the metadata object, by instance and static member names. */
+  readonly skipped: WeakMap<object, { readonly instance: Set<string | symbol>; readonly static: Set<string | symbol> }>;
   /** Our wrapper function → its instrumentation (core/wrap.ts). */
-  readonly instrumentationOfWrapper: WeakMap<Function, unknown>;
+  readonly instrumentationOfWrapper: WeakMap<object, unknown>;
   /** Registries whose default process metrics were turned on, and their endpoint self-metrics. */
   readonly registriesWithDefaultMetrics: WeakSet<object>;
   readonly selfMetrics: WeakMap<object, unknown>;
@@ -31,6 +34,7 @@ type GlobalWithStore = typeof globalThis & { [STORE_KEY]?: SharedStore };
 function createStore(): SharedStore {
   return {
     warned: new Set(),
+    logger: undefined,
     instrumentedClasses: new Set(),
     instrumentedFunctions: [],
     byHolder: new WeakMap(),

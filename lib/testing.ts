@@ -1,11 +1,11 @@
 import { globalRegistry } from './client/bridge.js';
-import type { AnyRegistry } from './metrics/family.js';
+import type { MetricsRegistry } from './client/registry.js';
 
 /**
  * Zeroes every metric of the registry (ours keep their series, at 0), so each test of a
  * user's suite starts from known values.
  */
-export function resetMetrics(registry: AnyRegistry = globalRegistry): void {
+export function resetMetrics(registry: MetricsRegistry = globalRegistry): void {
   registry.resetMetrics();
 }
 
@@ -17,7 +17,7 @@ export function resetMetrics(registry: AnyRegistry = globalRegistry): void {
  * @example
  * expect(await getSampleValue('method_calls_total', { class: 'TreeService', method: 'countTrees', result: 'ok' })).toBe(1);
  */
-export async function getSampleValue(name: string, labels: Record<string, string | number> = {}, registry: AnyRegistry = globalRegistry): Promise<number | undefined> {
+export async function getSampleValue(name: string, labels: Record<string, string | number> = {}, registry: MetricsRegistry = globalRegistry): Promise<number | undefined> {
   const wanted = Object.entries(labels).map(([key, value]) => [key, String(value)] as const);
   for (const metric of await registry.getMetricsAsJSON()) {
     for (const sample of metric.values as { metricName?: string; labels: Record<string, string | number>; value: number }[]) {

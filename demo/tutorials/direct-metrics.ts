@@ -4,19 +4,16 @@
  * euros) and a gauge set to a size. They live in the client's global `register`, the
  * registry the decorators use by default, so one scrape shows both.
  *
- * Get-or-create, like the decorators: importing a tutorial twice (jest module resets, the
- * CLI loading the module next to the app) never throws "already registered".
+ * Through `getOrCreateMetric`, like the decorators: importing a tutorial twice (jest module
+ * resets, the CLI loading the module next to the app) never throws "already registered".
  */
-import { Counter, Gauge, register, type CounterConfiguration, type GaugeConfiguration } from '../prometheus-client.js';
-
-function getOrCreate<M>(name: string, create: () => M): M {
-  return (register.getSingleMetric(name) as M | undefined) ?? create();
-}
+import { getOrCreateMetric } from '../../lib/index.js';
+import { Counter, Gauge, type CounterConfiguration, type GaugeConfiguration } from '../prometheus-client.js';
 
 export function counter<L extends string>(config: CounterConfiguration<L>): Counter<L> {
-  return getOrCreate(config.name, () => new Counter(config));
+  return getOrCreateMetric(Counter<L>, config);
 }
 
 export function gauge<L extends string>(config: GaugeConfiguration<L>): Gauge<L> {
-  return getOrCreate(config.name, () => new Gauge(config));
+  return getOrCreateMetric(Gauge<L>, config);
 }

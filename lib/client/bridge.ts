@@ -115,12 +115,6 @@ export function defaultLabelsOf(registry: MetricsRegistry): Record<string, strin
   return labels !== undefined && labels !== null && typeof labels === 'object' ? labels : {};
 }
 
-/** Whether a metric found in a registry is a client counter (or gauge), of either client. */
-export function isClientMetric(metric: unknown, kind: 'counter' | 'gauge'): boolean {
-  const { constructor } = (metric ?? {}) as { constructor?: { name?: string } };
-  return constructor?.name === (kind === 'counter' ? 'Counter' : 'Gauge') && typeof (metric as { inc?: unknown }).inc === 'function';
-}
-
 /** The name of every digest: its samples' names are this plus a suffix. */
 export const DIGEST_NAME = 'prom_decorators_digest';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { warnOnce } from '../log.js';
-import { observe } from '../metrics/histogram-family.js';
-import type { CallRecord, HistogramCell, NumberCell, Probe } from './probe.js';
+import type { NumberSeries, ObservedSeries } from '../metrics/series.js';
+import type { CallRecord, Probe, ProbeBuilder } from './probe.js';
 
 /**
  * The `begin` of a probe with nothing to do when a call starts: such probes are skipped at
@@ -19,40 +19,56 @@ function plus<T>(list: readonly T[], item: T): T[] {
   return [...list, item];
 }
 
+/** The series a call writes when it succeeds, and when it fails. */
+interface ByOutcome<S> {
+  readonly ok: S;
+  readonly error: S;
+}
+
+/** A probe called at every end, and where its `begin` token is kept (its index among the starters, or -1). */
+interface Ender {
+  readonly probe: Probe;
+  readonly tokenSlot: number;
+}
+
+/**
+ * Probes of a standard (TC39) method decorator waiting for their class, which such a
+ * decorator is not told: `resolve` builds them once a call, an instance or a class-level
+ * decorator reveals it (core/standard.ts).
+ */
+export interface PendingProbes {
+  /** The decorators queued, so class-level decorators see them as already present. */
+  readonly decorators: readonly string[];
+  /** One more decorator stacked on the method before its class is known. */
+  queue(decorator: string, builder: ProbeBuilder): void;
+  resolve(instance: unknown, knownClass?: unknown): void;
+}
+
 /**
  * The probes of one instrumented method. Stacked decorators add their probe here instead
  * of wrapping again, so a method has one wrapper however many of our decorators it carries.
  *
  * Probes with static labels hand over their arithmetic as a `PlainSignal`, kept here in one
- * array per kind, so each loop below touches objects of one shape and calls nothing. Other
- * probes (computed labels, errorIf/okIf, summaries, exception types) are called.
+ * list per kind, so each loop below touches objects of one shape and calls nothing but the
+ * series' own arithmetic. Other probes (computed labels, errorIf/okIf, exception types) are
+ * called, each inside a try: they run the user's functions.
  */
 export class Instrumentation {
   probes: readonly Probe[] = NONE;
   needsStartTime = false;
   needsEndTime = false;
   needsCall = false;
-  /**
-   * Standard (TC39) method decorators are not told their class: until a call (or a
-   * class-level decorator) reveals it, this resolves the probes. Undefined once resolved.
-   */
-  pending: ((instance: unknown, knownClass?: unknown) => void) | undefined = undefined;
-  /** The decorators queued in `pending`, so class-level decorators see them as present. */
-  pendingDecorators: readonly string[] = NONE;
+  /** Set while a standard method decorator waits for its class; undefined once resolved. */
+  pending: PendingProbes | undefined = undefined;
 
-  private countOk: readonly NumberCell[] = NONE;
-  private countError: readonly NumberCell[] = NONE;
-  private timeOk: readonly HistogramCell[] = NONE;
-  private timeError: readonly HistogramCell[] = NONE;
-  private timeBounds: readonly (readonly number[])[] = NONE;
-  private inProgress: readonly NumberCell[] = NONE;
-  private callStamps: readonly NumberCell[] = NONE;
-  private successStamps: readonly NumberCell[] = NONE;
+  private counts: readonly ByOutcome<NumberSeries>[] = NONE;
+  private timers: readonly ByOutcome<ObservedSeries>[] = NONE;
+  private inProgress: readonly NumberSeries[] = NONE;
+  private callStamps: readonly NumberSeries[] = NONE;
+  private successStamps: readonly NumberSeries[] = NONE;
   /** Called probes: those doing something at call start, at every end, and only on failure. */
   private starters: readonly Probe[] = NONE;
-  private enders: readonly Probe[] = NONE;
-  /** For each of `enders`, its index in `starters` (where its token is kept), or -1. */
-  private enderTokenSlots: readonly number[] = NONE;
+  private enders: readonly Ender[] = NONE;
   private failureEnders: readonly Probe[] = NONE;
 
   constructor(public place: string) {}
@@ -67,58 +83,43 @@ export class Instrumentation {
       if (probe.onlyOnFailure === true) this.failureEnders = plus(this.failureEnders, probe);
       else {
         if (probe.begin !== nothingToBegin) this.starters = plus(this.starters, probe);
-        this.enders = plus(this.enders, probe);
-        this.enderTokenSlots = plus(this.enderTokenSlots, this.starters.indexOf(probe));
+        this.enders = plus(this.enders, { probe, tokenSlot: this.starters.indexOf(probe) });
       }
       return;
     }
     switch (plain.kind) {
       case 'count':
-        this.countOk = plus(this.countOk, plain.ok);
-        this.countError = plus(this.countError, plain.error);
+        this.counts = plus(this.counts, plain);
         break;
       case 'time':
-        this.timeOk = plus(this.timeOk, plain.ok);
-        this.timeError = plus(this.timeError, plain.error);
-        this.timeBounds = plus(this.timeBounds, plain.bounds);
+        this.timers = plus(this.timers, plain);
         break;
       case 'inProgress':
-        this.inProgress = plus(this.inProgress, plain.cell);
+        this.inProgress = plus(this.inProgress, plain.series);
         break;
       case 'stampCall':
-        this.callStamps = plus(this.callStamps, plain.cell);
+        this.callStamps = plus(this.callStamps, plain.series);
         break;
       case 'stampSuccess':
-        this.successStamps = plus(this.successStamps, plain.cell);
+        this.successStamps = plus(this.successStamps, plain.series);
         break;
     }
   }
 
   /** Whether one of our decorators of this kind already instruments the method. */
   has(decorator: string): boolean {
-    return this.pendingDecorators.includes(decorator) || this.probes.some((probe) => probe.decorator === decorator);
+    return this.pending?.decorators.includes(decorator) === true || this.probes.some((probe) => probe.decorator === decorator);
   }
 
   // begin/end/follow run on every call. With static labels they must never call a probe or
-  // prom-client, hash labels, allocate (for a sync call) or read the clock more than once each.
+  // the client, hash labels, allocate (for a sync call) or read the clock more than once each.
+  // The plain loops need no try: they are the library's own arithmetic on its own series.
 
   begin(startMs: number, call: CallRecord | undefined): void {
     const inProgress = this.inProgress;
-    if (inProgress.length > 0) {
-      try {
-        for (let i = 0; i < inProgress.length; i++) inProgress[i].value++;
-      } catch (failure) {
-        this.recordingFailed('InProgress', failure);
-      }
-    }
+    for (let i = 0; i < inProgress.length; i++) inProgress[i].value++;
     const callStamps = this.callStamps;
-    if (callStamps.length > 0) {
-      try {
-        for (let i = 0; i < callStamps.length; i++) callStamps[i].value = startMs;
-      } catch (failure) {
-        this.recordingFailed('LastCalled', failure);
-      }
-    }
+    for (let i = 0; i < callStamps.length; i++) callStamps[i].value = startMs;
     const starters = this.starters;
     for (let i = 0; i < starters.length; i++) {
       try {
@@ -132,38 +133,23 @@ export class Instrumentation {
 
   end(startMs: number, failed: boolean, outcome: unknown, call: CallRecord | undefined): void {
     const endMs = this.needsEndTime ? performance.now() : 0;
-    const counts = failed ? this.countError : this.countOk;
-    if (counts.length > 0) {
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) (failed ? counts[i].error : counts[i].ok).value++;
+    const timers = this.timers;
+    if (timers.length > 0) {
+      const seconds = (endMs - startMs) / 1000;
       try {
-        for (let i = 0; i < counts.length; i++) counts[i].value++;
+        for (let i = 0; i < timers.length; i++) (failed ? timers[i].error : timers[i].ok).observe(seconds);
       } catch (failure) {
-        this.recordingFailed('Counted', failure);
-      }
-    }
-    const times = failed ? this.timeError : this.timeOk;
-    if (times.length > 0) {
-      try {
-        const seconds = (endMs - startMs) / 1000;
-        for (let i = 0; i < times.length; i++) observe(times[i], this.timeBounds[i], seconds);
-      } catch (failure) {
+        // A summary hands its parked observations to the client's digest, which is not ours.
         this.recordingFailed('Timed', failure);
       }
     }
     const inProgress = this.inProgress;
-    if (inProgress.length > 0) {
-      try {
-        for (let i = 0; i < inProgress.length; i++) inProgress[i].value--;
-      } catch (failure) {
-        this.recordingFailed('InProgress', failure);
-      }
-    }
-    const successStamps = this.successStamps;
-    if (!failed && successStamps.length > 0) {
-      try {
-        for (let i = 0; i < successStamps.length; i++) successStamps[i].value = endMs;
-      } catch (failure) {
-        this.recordingFailed('LastCalled', failure);
-      }
+    for (let i = 0; i < inProgress.length; i++) inProgress[i].value--;
+    if (!failed) {
+      const successStamps = this.successStamps;
+      for (let i = 0; i < successStamps.length; i++) successStamps[i].value = endMs;
     }
     if (this.enders.length > 0 || (failed && this.failureEnders.length > 0)) this.endProbes(startMs, endMs, failed, outcome, call);
   }
@@ -176,11 +162,11 @@ export class Instrumentation {
     }
     const enders = this.enders;
     for (let i = 0; i < enders.length; i++) {
+      const { probe, tokenSlot } = enders[i];
       try {
-        const slot = this.enderTokenSlots[i];
-        enders[i].end(startMs, endMs, failed, outcome, call, call === undefined || slot === -1 ? undefined : call.tokens[slot]);
+        probe.end(startMs, endMs, failed, outcome, call, call === undefined || tokenSlot === -1 ? undefined : call.tokens[tokenSlot]);
       } catch (failure) {
-        this.recordingFailed(enders[i].decorator, failure);
+        this.recordingFailed(probe.decorator, failure);
       }
     }
     if (!failed) return;

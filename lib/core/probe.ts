@@ -1,31 +1,21 @@
+import type { NumberSeries, ObservedSeries } from '../metrics/series.js';
+
 /**
  * Every signal is a probe with a begin/end shape: the wrapper calls `begin` when a call
  * starts and `end` exactly once when it completes (returned, threw, its promise settled or
  * its generator finished). Probes never read the clock, touch promises or iterators, or
  * call the user's method: the wrapper hands them the times it read and the outcome.
  */
-/** A number the wrapper writes directly: a counter's or gauge's series. */
-export interface NumberCell {
-  value: number;
-}
-
-/** A histogram series the wrapper observes directly (see `observe` in lib/metrics). */
-export interface HistogramCell {
-  readonly counts: Float64Array;
-  sum: number;
-  count: number;
-}
-
 /**
  * A signal with static labels, as plain arithmetic the wrapper runs itself: no probe call per
  * call, so V8 inlines all of it and no clock value is boxed into a heap number.
  */
 export type PlainSignal =
-  | { kind: 'count'; ok: NumberCell; error: NumberCell }
-  | { kind: 'time'; ok: HistogramCell; error: HistogramCell; bounds: readonly number[] }
-  | { kind: 'inProgress'; cell: NumberCell }
-  | { kind: 'stampCall'; cell: NumberCell }
-  | { kind: 'stampSuccess'; cell: NumberCell };
+  | { kind: 'count'; ok: NumberSeries; error: NumberSeries }
+  | { kind: 'time'; ok: ObservedSeries; error: ObservedSeries }
+  | { kind: 'inProgress'; series: NumberSeries }
+  | { kind: 'stampCall'; series: NumberSeries }
+  | { kind: 'stampSuccess'; series: NumberSeries };
 
 export interface Probe {
   /** The decorator that made the probe ("Counted"), for warnings and class-level overrides. */
@@ -72,25 +62,19 @@ export interface CallRecord extends CallInfo {
   tokens: unknown[];
 }
 
-/** Where a decorator was applied, resolved once the declaring class is known. */
+/** Where a decorator was applied. */
 export interface CallSite {
   decorator: string;
-  /** The declaring class's name (for a static method, that class); "" for a plain function. */
+  /**
+   * The declaring class's name (for a static method, that class); "" for a plain function;
+   * "?" while a standard method decorator's class is not known yet (see ProbeRecipe).
+   */
   className: string;
   methodName: string;
   isStatic: boolean;
   /** "TreeService.countTrees" (or the function's name), for messages. */
   place: string;
-  /**
-   * Standard decorators do not tell a method its class: at decoration time the recipe is
-   * run with this set, to throw misuse errors then; it stops (throwing `VALIDATED`) before
-   * creating any series, which waits for the class name.
-   */
-  validateOnly?: boolean;
 }
-
-/** Thrown by a recipe run with `validateOnly` once every option has been checked. */
-export const VALIDATED = Symbol('prom-decorators.validated');
 
 /** The metric a probe writes, as `listInstrumented()` reports it. */
 export interface MetricDescription {
@@ -110,10 +94,21 @@ export interface BuiltProbe {
   metric: MetricDescription;
 }
 
-/** A decorator's recipe: its name and how to build its probe once the site is known. */
+/**
+ * A decorator's recipe, in two phases run once per site. `validate` checks the options and
+ * declares the metric: misuse throws then, while the class is being defined. `build` creates
+ * the site's series and its probe, once the declaring class is known: at once for legacy
+ * decorators, plain functions and class-level use; later for a standard method decorator,
+ * which is not told its class (see core/standard.ts).
+ */
 export interface ProbeRecipe {
   decorator: string;
-  build(site: CallSite): BuiltProbe;
   /** For a plain function: the `method` label to use instead of its name. */
   functionName?: string;
+  validate(site: CallSite): ProbeBuilder;
+}
+
+/** A recipe whose options were checked: builds the probe for the site once its class is known. */
+export interface ProbeBuilder {
+  build(site: CallSite): BuiltProbe;
 }

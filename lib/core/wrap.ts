@@ -7,8 +7,11 @@ import { followIterator, generatorKind } from './follow-iterator.js';
 import type { Instrumentation } from './instrumentation.js';
 import type { CallRecord } from './probe.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any method at all may be decorated: its parameters and result are the user's
 export type AnyFunction = (...args: any[]) => any;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any class at all, whatever its constructor takes
+export type AnyClass = abstract new (...args: any[]) => unknown;
 
 /** Wrappers we made, so stacking finds the instrumentation to add to instead of wrapping again. */
 const instrumentationOfWrapper = store.instrumentationOfWrapper as WeakMap<AnyFunction, Instrumentation>;
@@ -48,7 +51,7 @@ export function wrapFunction<F extends AnyFunction>(original: F, instrumentation
     return settle(instrumentation, startMs, result, call);
   };
   const wrapper = function (this: unknown, ...args: unknown[]) {
-    if (instrumentation.pending !== undefined) instrumentation.pending(this);
+    if (instrumentation.pending !== undefined) instrumentation.pending.resolve(this);
     if (instrumentation.needsCall) return recorded.apply(this, args);
     const startMs = instrumentation.needsStartTime ? performance.now() : 0;
     instrumentation.begin(startMs, undefined);

@@ -3,11 +3,11 @@ import { nothingToBegin } from '../core/instrumentation.js';
 import type { CallInfo, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
-import type { LabelValues } from '../metrics/family.js';
+import type { LabelValues } from '../metrics/series.js';
 import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
 import { declareSiteMetric, type MetricOptions } from './metric-options.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any error class, whatever its constructor takes
 type ErrorClass = abstract new (...args: any[]) => unknown;
 
 export type CountExceptionsOptions<L extends string = never, F = LabelsFrom<L>> = MetricOptions &
@@ -70,17 +70,20 @@ class CountExceptionsProbe implements Probe {
  * @CountExceptions({ name: 'example_app_exceptions', only: [TimeoutError] }) fetch() { ... }
  */
 export function CountExceptions<const L extends string = never, F extends LabelsFrom<L> = LabelsFrom<L>>(options?: CountExceptionsOptions<L, F>): InstrumentDecorator {
-  return createDecorator({ decorator: 'CountExceptions', functionName: options?.method, build: (site) => {
-    const only = filterOf(site.place, 'only', options?.only);
-    const ignore = filterOf(site.place, 'ignore', options?.ignore);
+  return createDecorator({ decorator: 'CountExceptions', functionName: options?.method, validate: (where) => {
+    const only = filterOf(where.place, 'only', options?.only);
+    const ignore = filterOf(where.place, 'ignore', options?.ignore);
     const counts = (error: unknown) => (only === undefined || only(error)) && (ignore === undefined || !ignore(error));
-    const { family, baseLabels, named, description, chooser } = declareSiteMetric<CounterFamily>(site, options, {
+    const metric = declareSiteMetric<CounterFamily>(where, options, {
       kind: 'counter',
       name: 'method_exceptions_total',
       help: 'Errors thrown (or rejected) by instrumented methods, by class, method and error type.',
       outcomeLabels: ['error'],
       namedHelp: 'Errors counted by @CountExceptions.',
     });
+    const { family, named } = metric;
+    return { build: (site) => {
+    const { baseLabels, description, chooser } = metric.at(site);
     if (!named && options?.only !== undefined && typeof options.only === 'function' && isErrorClass(options.only)) {
       family.seriesFor({ ...baseLabels, error: options.only.name });
     } else if (!named && Array.isArray(options?.only)) {
@@ -88,6 +91,7 @@ export function CountExceptions<const L extends string = never, F extends Labels
       for (const errorClass of options.only as readonly ErrorClass[]) family.seriesFor({ ...baseLabels, error: errorClass.name });
     }
     return { probe: new CountExceptionsProbe(counts, named, chooser as SeriesChooser<CounterSeries>, family, baseLabels), metric: description };
+    } };
   } });
 }
 

@@ -58,16 +58,21 @@ export function Counted<const L extends string = never, F extends LabelsFrom<L> 
   return createDecorator({
     decorator: 'Counted',
     functionName: options?.method,
-    build(site) {
-      const isFailure = outcomeClassifier(site, options);
-      const { named, description, chooser } = declareSiteMetric<CounterFamily>(site, options, {
+    validate(where) {
+      const isFailure = outcomeClassifier(where, options);
+      const metric = declareSiteMetric<CounterFamily>(where, options, {
         kind: 'counter',
         name: 'method_calls_total',
         help: 'Completed calls of instrumented methods, by class, method and result (ok or error).',
         outcomeLabels: ['result'],
         namedHelp: 'Calls counted by @Counted.',
       });
-      return { probe: new CountedProbe(chooser, named, isFailure), metric: description };
+      return {
+        build(site) {
+          const { description, chooser } = metric.at(site);
+          return { probe: new CountedProbe(chooser, metric.named, isFailure), metric: description };
+        },
+      };
     },
   });
 }

@@ -17,7 +17,7 @@ class InProgressProbe implements Probe {
     this.needsCall = chooser.computed;
     if (!chooser.computed) {
       this.series = chooser.fixed();
-      this.plain = { kind: 'inProgress', cell: this.series };
+      this.plain = { kind: 'inProgress', series: this.series };
     }
   }
   /** Computed labels are taken when the call starts; the same series is handed back to `end`. */
@@ -47,15 +47,20 @@ export function InProgress<const L extends string = never, F extends LabelsFrom<
   return createDecorator({
     decorator: 'InProgress',
     functionName: options?.method,
-    build(site) {
-      const { chooser, description } = declareSiteMetric<GaugeFamily>(site, options, {
+    validate(where) {
+      const metric = declareSiteMetric<GaugeFamily>(where, options, {
         kind: 'gauge',
         name: 'method_in_progress',
         help: 'Calls of instrumented methods currently running, by class and method.',
         outcomeLabels: [],
         namedHelp: 'Calls in progress tracked by @InProgress.',
       });
-      return { probe: new InProgressProbe(chooser), metric: description };
+      return {
+        build(site) {
+          const { chooser, description } = metric.at(site);
+          return { probe: new InProgressProbe(chooser), metric: description };
+        },
+      };
     },
   });
 }

@@ -1,11 +1,10 @@
 import type { CallInfo } from '../core/probe.js';
-import type { LabelValues, MetricFamily } from '../metrics/family.js';
-
-/** A label value: numbers are written as their decimal text. */
-export type LabelValue = string | number;
+import type { MetricFamily } from '../metrics/family.js';
+import { SeriesIndex } from '../metrics/series-index.js';
+import type { LabelValue, LabelValues } from '../metrics/series.js';
 
 /** Computes a call's labels from its arguments, instance and outcome. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the label function sees the call as the method has it, whatever its types
 export type LabelsFrom<L extends string> = (call: CallInfo<any[], any, any>) => { [K in L]: LabelValue };
 
 /**
@@ -37,16 +36,25 @@ export interface ComputedLabelOptions<L extends string, F> {
 
 /**
  * Picks the series a call writes to: resolved once when nothing is computed, otherwise from
- * the call's computed labels (the family's series cap applies).
+ * the call's computed labels, looked up in a SeriesIndex by their values (the family's
+ * series cap applies to new combinations).
  */
 export class SeriesChooser<S extends { labels: LabelValues }> {
+  private readonly index: SeriesIndex<S> | undefined;
+  /** The values of the call being looked up; a re-entrant call (a getter that calls the method) gets its own. */
+  private readonly values: string[];
+  private busy = false;
+
   constructor(
     private readonly family: MetricFamily<S>,
     private readonly baseLabels: LabelValues,
     readonly computedNames: readonly string[],
     private readonly labelsFrom: ((call: CallInfo) => unknown) | undefined,
     private readonly place: string,
-  ) {}
+  ) {
+    this.values = computedNames.map(() => '');
+    this.index = labelsFrom === undefined || computedNames.length === 0 ? undefined : new SeriesIndex(computedNames.length);
+  }
 
   /** Whether the series depends on the call. */
   get computed(): boolean {
@@ -59,20 +67,31 @@ export class SeriesChooser<S extends { labels: LabelValues }> {
   }
 
   /** The series for this call; throws (a recording failure) when the label function misbehaves. */
-  choose(call: CallInfo, extra?: LabelValues): S {
-    if (this.labelsFrom === undefined) return this.fixed(extra);
+  choose(call: CallInfo): S {
+    if (this.labelsFrom === undefined || this.index === undefined) return this.fixed();
     const computed = this.labelsFrom(call) as Record<string, unknown> | null;
     if (computed === null || typeof computed !== 'object') {
       throw new TypeError(`labelsFrom of ${this.place} returned ${computed === null ? 'null' : typeof computed} instead of an object of labels`);
     }
-    const labels: LabelValues = { ...this.baseLabels, ...extra };
-    for (const name of this.computedNames) {
-      const value = computed[name];
-      if (typeof value !== 'string' && typeof value !== 'number') {
-        throw new TypeError(`labelsFrom of ${this.place} gave label "${name}" a ${value === null ? 'null' : typeof value} value; labels must be strings or numbers`);
+    const names = this.computedNames;
+    const values = this.busy ? names.map(() => '') : this.values;
+    this.busy = true;
+    try {
+      for (let i = 0; i < names.length; i++) {
+        const value = computed[names[i]];
+        if (typeof value === 'string') values[i] = value;
+        else if (typeof value === 'number') values[i] = String(value);
+        else throw new TypeError(`labelsFrom of ${this.place} gave label "${names[i]}" a ${value === null ? 'null' : typeof value} value; labels must be strings or numbers`);
       }
-      labels[name] = String(value);
+      const known = this.index.get(values);
+      if (known !== undefined) return known;
+      const labels: LabelValues = { ...this.baseLabels };
+      for (let i = 0; i < names.length; i++) labels[names[i]] = values[i];
+      const series = this.family.seriesFor(labels, names);
+      if (!this.family.isOverflow(series)) this.index.set(values, series);
+      return series;
+    } finally {
+      if (values === this.values) this.busy = false;
     }
-    return this.family.seriesFor(labels, this.computedNames);
   }
 }

@@ -31,8 +31,8 @@ class LastCalledProbe implements Probe {
     this.needsCall = chooser.computed;
     if (!chooser.computed) {
       this.series = chooser.fixed();
-      if (!onSuccess) this.plain = { kind: 'stampCall', cell: this.series };
-      else if (isFailure === undefined) this.plain = { kind: 'stampSuccess', cell: this.series };
+      if (!onSuccess) this.plain = { kind: 'stampCall', series: this.series };
+      else if (isFailure === undefined) this.plain = { kind: 'stampSuccess', series: this.series };
     }
   }
   readonly plain: PlainSignal | undefined;
@@ -63,14 +63,14 @@ export function LastCalled<const L extends string = never, F extends LabelsFrom<
   return createDecorator({
     decorator: 'LastCalled',
     functionName: options?.method,
-    build(site) {
+    validate(where) {
       const on = options?.on ?? 'call';
       if (on !== 'call' && on !== 'success') {
-        throw new DecoratorMisuseError('LastCalled', site.place, `on: ${JSON.stringify(on)} is not known`, `Pass on: 'call' or on: 'success'`);
+        throw new DecoratorMisuseError('LastCalled', where.place, `on: ${JSON.stringify(on)} is not known`, `Pass on: 'call' or on: 'success'`);
       }
       const onSuccess = on === 'success';
-      const isFailure = outcomeClassifier(site, options);
-      const { chooser, description } = declareSiteMetric<TimestampFamily>(site, options, {
+      const isFailure = outcomeClassifier(where, options);
+      const metric = declareSiteMetric<TimestampFamily>(where, options, {
         kind: 'timestamp',
         name: onSuccess ? 'method_last_success_timestamp_seconds' : 'method_last_called_timestamp_seconds',
         help: onSuccess
@@ -79,7 +79,12 @@ export function LastCalled<const L extends string = never, F extends LabelsFrom<
         outcomeLabels: [],
         namedHelp: onSuccess ? 'Unix time in seconds of the last successful call, set by @LastCalled.' : 'Unix time in seconds of the last call, set by @LastCalled.',
       });
-      return { probe: new LastCalledProbe(chooser, onSuccess, isFailure), metric: { ...description, on } };
+      return {
+        build(site) {
+          const { chooser, description } = metric.at(site);
+          return { probe: new LastCalledProbe(chooser, onSuccess, isFailure), metric: { ...description, on } };
+        },
+      };
     },
   });
 }

@@ -1,9 +1,12 @@
 import { globalRegistry, isRegistry } from '../client/bridge.js';
+import type { MetricsRegistry } from '../client/registry.js';
 import { DecoratorMisuseError } from '../errors.js';
-import { VALIDATED, type CallInfo, type CallSite, type MetricDescription } from '../core/probe.js';
+import type { CallInfo, CallSite, MetricDescription } from '../core/probe.js';
 import { SeriesChooser, type ComputedLabelOptions } from './labels.js';
-import { declareFamily, type FamilyRequest } from '../metrics/declare.js';
-import type { AnyRegistry, FamilyKind, LabelValues, MetricFamily } from '../metrics/family.js';
+import { declareFamily, type FamilyKind, type FamilyRequest } from '../metrics/declare.js';
+import type { MetricFamily } from '../metrics/family.js';
+import { MetricConflictError } from '../metrics/registration.js';
+import type { LabelValues } from '../metrics/series.js';
 import { labelNameProblem, metricNameProblem, suggestMetricName } from '../metrics/validation.js';
 
 /** What a default metric reports as its static labels; shared, never written. */
@@ -21,7 +24,7 @@ export interface MetricOptions {
   /** Static labels of a named metric, e.g. `{ endpoint: '/treecounter' }`. */
   labels?: Record<string, string | number>;
   /** The Registry to write to, of either client (Prometheus text or OpenMetrics). Default: the client's global `register`. */
-  registry?: AnyRegistry;
+  registry?: MetricsRegistry;
   /** For a plain function: the `method` label (default: the function's name; required when it has none). */
   method?: string;
 }
@@ -57,12 +60,18 @@ export interface DefaultMetric {
   namedHelp: string;
 }
 
-/** A declared metric and the labels every series of this site starts from. */
+/** A decorator's metric, checked and declared: what `validate` hands on to `build`. */
 export interface SiteMetric<F> {
   family: F;
+  named: boolean;
+  /** The labels, description and series chooser of one site, once its class is known. */
+  at(site: CallSite): SiteSeries<F>;
+}
+
+/** What one site writes to. */
+export interface SiteSeries<F> {
   /** `{ class, method }` on a default metric, the static labels on a named one. */
   baseLabels: LabelValues;
-  named: boolean;
   description: MetricDescription;
   /** Picks the series of a call, from the fixed labels and any computed ones. */
   chooser: SeriesChooser<F extends MetricFamily<infer S> ? S : never>;
@@ -71,68 +80,72 @@ export interface SiteMetric<F> {
 /**
  * Validates a decorator's metric options, then gets or creates its metric: the shared
  * default metric labelled by class and method, or the named one with its static labels.
+ * Runs once per site, in the recipe's `validate` phase; the series wait for `at(site)`.
  */
 export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }>>(
-  site: CallSite,
+  where: CallSite,
   options: MetricOptions | undefined,
   defaults: DefaultMetric,
   extra: Pick<FamilyRequest, 'buckets' | 'summary'> = {},
 ): SiteMetric<F> {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new DecoratorMisuseError(site.decorator, site.place, `options must be an object, got ${String(options)}`, `Pass { name: '...' } or nothing`);
+    throw new DecoratorMisuseError(where.decorator, where.place, `options must be an object, got ${String(options)}`, `Pass { name: '...' } or nothing`);
   }
   const { name, help, labels, registry = globalRegistry } = options ?? {};
   if (!isRegistry(registry)) {
-    throw new DecoratorMisuseError(site.decorator, site.place, 'registry is not a Prometheus client Registry', `Pass registry: new Registry() or register, from @prometheus-io/client or prom-client, or leave it out`);
+    throw new DecoratorMisuseError(where.decorator, where.place, 'registry is not a Prometheus client Registry', `Pass registry: new Registry() or register, from @prometheus-io/client or prom-client, or leave it out`);
   }
-  const { labelNames: computedNames, labelsFrom, maxSeries } = (options ?? {}) as ComputedLabelOptions<string, unknown>;
+  const { labelNames: computedNames = [], labelsFrom, maxSeries } = (options ?? {}) as ComputedLabelOptions<string, unknown>;
   const named = name !== undefined;
   let metricName = defaults.name;
   let labelNames: string[];
-  let baseLabels: LabelValues;
+  let namedLabels: LabelValues | undefined;
   if (named) {
     // Validated first: a name that is not a string has no endsWith.
     const problem = metricNameProblem(name);
-    if (problem !== undefined) throw new DecoratorMisuseError(site.decorator, site.place, problem, `Pass { name: "${suggestMetricName(name)}" }`);
+    if (problem !== undefined) throw new DecoratorMisuseError(where.decorator, where.place, problem, `Pass { name: "${suggestMetricName(name)}" }`);
     metricName = defaults.kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
-    baseLabels = staticLabels(site, labels);
-    labelNames = [...Object.keys(baseLabels), ...checkComputedLabels(site, baseLabels, computedNames, labelsFrom)];
+    namedLabels = staticLabels(where, labels);
+    labelNames = [...Object.keys(namedLabels), ...checkComputedLabels(where, namedLabels, (options as ComputedLabelOptions<string, unknown>).labelNames, labelsFrom)];
   } else {
-    if (computedNames !== undefined || labelsFrom !== undefined) {
+    if ((options as ComputedLabelOptions<string, unknown> | undefined)?.labelNames !== undefined || labelsFrom !== undefined) {
       throw new DecoratorMisuseError(
-        site.decorator,
-        site.place,
+        where.decorator,
+        where.place,
         `computed labels need a named metric (the default "${defaults.name}" has fixed labels)`,
         `Give the metric a name: { name: "my_metric", labelNames: [...], labelsFrom: (call) => ({ ... }) }`,
       );
     }
     if (labels !== undefined && Object.keys(labels).length > 0) {
       throw new DecoratorMisuseError(
-        site.decorator,
-        site.place,
+        where.decorator,
+        where.place,
         `static labels need a named metric (the default "${defaults.name}" has fixed labels class, method${defaults.outcomeLabels.map((label) => `, ${label}`).join('')})`,
         `Give the metric a name: { name: "my_metric", labels: ${JSON.stringify(labels)} }`,
       );
     }
-    baseLabels = { class: site.className, method: site.methodName };
     labelNames = ['class', 'method', ...defaults.outcomeLabels];
   }
   const metricHelp = named ? (help ?? defaults.namedHelp) : defaults.help;
-  const family = declareFamily({
-    registry,
-    kind: defaults.kind,
-    name: metricName,
-    help: metricHelp,
-    labelNames,
-    decorator: site.decorator,
-    place: site.place,
-    maxSeries,
-    ...extra,
-  }) as unknown as F;
+  let family: F;
+  try {
+    family = declareFamily({ registry, kind: defaults.kind, name: metricName, help: metricHelp, labelNames, declaredAt: `@${where.decorator} on ${where.place}`, maxSeries, ...extra }) as unknown as F;
+  } catch (error) {
+    if (!(error instanceof MetricConflictError)) throw error;
+    const fix = error.foreign ? 'Give the decorator another name, or remove the other registration' : 'Use the same options in both places, or give one of them another name';
+    throw new DecoratorMisuseError(where.decorator, where.place, error.problem, fix);
+  }
   const type = defaults.kind === 'timestamp' ? 'gauge' : defaults.kind;
-  if (site.validateOnly) throw VALIDATED; // standard decorators: series wait for the class name
-  const chooser = new SeriesChooser(family, baseLabels, computedNames ?? [], labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place);
-  return { family, baseLabels, named, description: { name: metricName, type, labelNames: family.labelNames as string[], help: metricHelp, staticLabels: named ? baseLabels : NO_STATIC_LABELS }, chooser: chooser as SiteMetric<F>['chooser'] };
+  return {
+    family,
+    named,
+    at(site) {
+      const baseLabels = namedLabels ?? { class: site.className, method: site.methodName };
+      const chooser = new SeriesChooser(family, baseLabels, computedNames, labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place);
+      const description = { name: metricName, type, labelNames: family.labelNames as string[], help: metricHelp, staticLabels: namedLabels ?? NO_STATIC_LABELS };
+      return { baseLabels, description, chooser: chooser as SiteSeries<F>['chooser'] };
+    },
+  };
 }
 
 function checkComputedLabels(site: CallSite, baseLabels: LabelValues, names: readonly string[] | undefined, labelsFrom: unknown): string[] {

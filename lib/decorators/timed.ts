@@ -2,14 +2,13 @@ import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
 import { nothingToBegin } from '../core/instrumentation.js';
 import type { CallInfo, PlainSignal, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
-import { observe, type HistogramFamily, type HistogramSeries } from '../metrics/histogram-family.js';
-import type { SummaryFamily, SummarySeries } from '../metrics/summary-family.js';
+import { DEFAULT_BUCKETS } from '../metrics/buckets.js';
+import type { HistogramFamily } from '../metrics/histogram-family.js';
+import type { ObservedSeries } from '../metrics/series.js';
+import type { SummaryFamily } from '../metrics/summary-family.js';
 import { bucketsProblem } from '../metrics/validation.js';
 import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
 import { declareSiteMetric, outcomeClassifier, type MetricOptions, type OutcomeOptions } from './metric-options.js';
-
-/** prom-client's default buckets, in seconds. */
-export const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export interface TimedHistogramOptions extends MetricOptions, OutcomeOptions {
   type?: 'histogram';
@@ -32,7 +31,7 @@ export interface TimedSummaryOptions extends MetricOptions, OutcomeOptions {
 
 export type TimedOptions<L extends string = never, F = LabelsFrom<L>> = (TimedHistogramOptions | TimedSummaryOptions) & ComputedLabelOptions<L, F>;
 
-type TimedSeries = HistogramSeries & SummarySeries;
+type TimedSeries = ObservedSeries & { labels: Record<string, string> };
 
 class TimedProbe implements Probe {
   readonly decorator = 'Timed';
@@ -43,18 +42,16 @@ class TimedProbe implements Probe {
   private readonly ok: TimedSeries | undefined;
   private readonly error: TimedSeries | undefined;
   constructor(
-    private readonly record: (series: TimedSeries, seconds: number) => void,
     private readonly chooser: SeriesChooser<TimedSeries>,
     named: boolean,
     private readonly isFailure: ((failed: boolean, outcome: unknown) => boolean) | undefined,
-    /** A histogram's bounds: with static labels and no errorIf/okIf the wrapper observes it itself. */
-    bounds: readonly number[] | undefined,
   ) {
     this.needsCall = chooser.computed;
     if (!chooser.computed) {
       this.ok = named ? chooser.fixed() : chooser.fixed({ result: 'ok' });
       this.error = named ? this.ok : chooser.fixed({ result: 'error' });
-      if (isFailure === undefined && bounds !== undefined) this.plain = { kind: 'time', ok: this.ok, error: this.error, bounds };
+      // Static labels and no errorIf/okIf: the wrapper observes the series itself.
+      if (isFailure === undefined) this.plain = { kind: 'time', ok: this.ok, error: this.error };
     }
   }
   /** Nothing to do when a call starts: the wrapper skips it. */
@@ -62,10 +59,10 @@ class TimedProbe implements Probe {
   end(startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     const seconds = (endMs - startMs) / 1000;
     if (this.ok === undefined || this.error === undefined) {
-      this.record(this.chooser.choose(call as CallInfo), seconds);
+      this.chooser.choose(call as CallInfo).observe(seconds);
       return;
     }
-    this.record((this.isFailure === undefined ? failed : this.isFailure(failed, outcome)) ? this.error : this.ok, seconds);
+    ((this.isFailure === undefined ? failed : this.isFailure(failed, outcome)) ? this.error : this.ok).observe(seconds);
   }
 }
 
@@ -103,39 +100,41 @@ function slidingWindowAgeBuckets(place: string, options: TimedSummaryOptions): n
  * @Timed({ name: 'example_app_latency_seconds', buckets: [0.01, 0.1, 0.5, 1, 5] })
  */
 export function Timed<const L extends string = never, F extends LabelsFrom<L> = LabelsFrom<L>>(options?: TimedOptions<L, F>): InstrumentDecorator {
-  return createDecorator({ decorator: 'Timed', functionName: options?.method, build: (site) => {
-    const isFailure = outcomeClassifier(site, options);
-    const defaults = {
-      name: 'method_duration_seconds',
-      help: 'Duration of instrumented method calls in seconds (until the returned promise settles), by class, method and result.',
-      outcomeLabels: ['result'],
-      namedHelp: 'Call durations in seconds measured by @Timed.',
-    };
-    let metric;
-    let record: (series: TimedSeries, seconds: number) => void;
-    let histogramBounds: readonly number[] | undefined;
-    if (options?.type === 'summary') {
-      const summary = {
-        percentiles: [...(options.percentiles ?? [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999])],
-        maxAgeSeconds: options.maxAgeSeconds,
-        ageBuckets: slidingWindowAgeBuckets(site.place, options),
+  return createDecorator({
+    decorator: 'Timed',
+    functionName: options?.method,
+    validate(where) {
+      const isFailure = outcomeClassifier(where, options);
+      const defaults = {
+        name: 'method_duration_seconds',
+        help: 'Duration of instrumented method calls in seconds (until the returned promise settles), by class, method and result.',
+        outcomeLabels: ['result'],
+        namedHelp: 'Call durations in seconds measured by @Timed.',
       };
-      const bad = summary.percentiles.find((q) => typeof q !== 'number' || !(q > 0 && q < 1));
-      if (bad !== undefined) throw new DecoratorMisuseError('Timed', site.place, `percentile ${bad} is not between 0 and 1`, 'Pass percentiles such as [0.5, 0.9, 0.99]');
-      metric = declareSiteMetric<SummaryFamily>(site, options, { ...defaults, kind: 'summary' }, { summary });
-      const family = metric.family;
-      record = (series, seconds) => family.observe(series, seconds);
-    } else {
-      const buckets = [...(options?.buckets ?? DEFAULT_BUCKETS)];
-      const problem = bucketsProblem(buckets);
-      if (problem !== undefined) throw new DecoratorMisuseError('Timed', site.place, problem, 'Pass buckets as increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]');
-      if (buckets[buckets.length - 1] === Infinity) buckets.pop(); // +Inf is always there
-      metric = declareSiteMetric<HistogramFamily>(site, options, { ...defaults, kind: 'histogram' }, { buckets });
-      const bounds = metric.family.upperBounds;
-      histogramBounds = bounds;
-      record = (series, seconds) => observe(series, bounds, seconds);
-    }
-    const { named, description, chooser } = metric;
-    return { probe: new TimedProbe(record, chooser as unknown as SeriesChooser<TimedSeries>, named, isFailure, histogramBounds), metric: description };
-  } });
+      let metric;
+      if (options?.type === 'summary') {
+        const summary = {
+          percentiles: [...(options.percentiles ?? [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999])],
+          maxAgeSeconds: options.maxAgeSeconds,
+          ageBuckets: slidingWindowAgeBuckets(where.place, options),
+        };
+        const bad = summary.percentiles.find((q) => typeof q !== 'number' || !(q > 0 && q < 1));
+        if (bad !== undefined) throw new DecoratorMisuseError('Timed', where.place, `percentile ${bad} is not between 0 and 1`, 'Pass percentiles such as [0.5, 0.9, 0.99]');
+        metric = declareSiteMetric<SummaryFamily>(where, options, { ...defaults, kind: 'summary' }, { summary });
+      } else {
+        const buckets = [...(options?.buckets ?? DEFAULT_BUCKETS)];
+        const problem = bucketsProblem(buckets);
+        if (problem !== undefined) throw new DecoratorMisuseError('Timed', where.place, problem, 'Pass buckets as increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]');
+        if (buckets[buckets.length - 1] === Infinity) buckets.pop(); // +Inf is always there
+        metric = declareSiteMetric<HistogramFamily>(where, options, { ...defaults, kind: 'histogram' }, { buckets });
+      }
+      const declared = metric;
+      return {
+        build(site) {
+          const { description, chooser } = declared.at(site);
+          return { probe: new TimedProbe(chooser as unknown as SeriesChooser<TimedSeries>, declared.named, isFailure), metric: description };
+        },
+      };
+    },
+  });
 }

@@ -1,8 +1,8 @@
-import { createCounter, createGauge, isClientMetric, metricIn } from '../client/bridge.js';
-import type { ClientCounter, ClientGauge } from '../client/registry.js';
+import { createCounter, createGauge } from '../client/bridge.js';
+import type { ClientCounter, ClientGauge, MetricsRegistry } from '../client/registry.js';
 import { warnOnce } from '../log.js';
+import { MetricConflictError, registerClientMetric } from '../metrics/registration.js';
 import { store } from '../store.js';
-import type { AnyRegistry } from './collect.js';
 
 /**
  * The endpoint's own metrics, under their own names so they never mix with the method
@@ -20,9 +20,9 @@ export interface SelfMetrics {
   workerFailures: ClientCounter<'reason'>;
 }
 
-const byRegistry = store.selfMetrics as WeakMap<AnyRegistry, SelfMetrics>;
+const byRegistry = store.selfMetrics as WeakMap<MetricsRegistry, SelfMetrics>;
 
-export function selfMetricsFor(registry: AnyRegistry): SelfMetrics {
+export function selfMetricsFor(registry: MetricsRegistry): SelfMetrics {
   const existing = byRegistry.get(registry);
   if (existing !== undefined) return existing;
   const created: SelfMetrics = {
@@ -50,22 +50,26 @@ export function detachedSelfMetrics(): SelfMetrics {
   };
 }
 
-/** Get-or-create: a second handler on the registry reuses the first one's counters. */
-function counter<L extends string>(registry: AnyRegistry, name: string, help: string, labelNames: L[]): ClientCounter<L> {
-  const existing = metricIn(registry, name);
-  if (isClientMetric(existing, 'counter')) return existing as ClientCounter<L>;
-  if (existing !== undefined) return foreignName(name, createCounter(name, help, labelNames, undefined));
-  return createCounter(name, help, labelNames, registry);
+/**
+ * Client counters and gauges, whose values a scrape reads live (so a scrape counts itself
+ * among those in flight). Get-or-create through the registration module: a second handler on
+ * the registry reuses the first one's; a name taken by something else leaves the endpoint's
+ * own metric out, warned once, and the endpoint serves on without it.
+ */
+function counter<L extends string>(registry: MetricsRegistry, name: string, help: string, labelNames: L[]): ClientCounter<L> {
+  return registered(registry, name, createCounter(name, help, labelNames, undefined));
 }
 
-function gauge(registry: AnyRegistry, name: string, help: string): ClientGauge {
-  const existing = metricIn(registry, name);
-  if (isClientMetric(existing, 'gauge')) return existing as ClientGauge;
-  if (existing !== undefined) return foreignName(name, createGauge(name, help, undefined));
-  return createGauge(name, help, registry);
+function gauge(registry: MetricsRegistry, name: string, help: string): ClientGauge {
+  return registered(registry, name, createGauge(name, help, undefined));
 }
 
-function foreignName<M>(name: string, detached: M): M {
-  warnOnce(`self-metric:${name}`, `the registry already holds a different metric named "${name}"; the endpoint's own metric is not exposed`);
-  return detached;
+function registered<M extends object>(registry: MetricsRegistry, name: string, metric: M): M {
+  try {
+    return registerClientMetric(registry, metric, 'the prom-decorators metrics endpoint');
+  } catch (error) {
+    if (!(error instanceof MetricConflictError)) throw error;
+    warnOnce(`self-metric:${name}`, `the registry already holds a different metric named "${name}"; the endpoint's own metric is not exposed`);
+    return metric;
+  }
 }

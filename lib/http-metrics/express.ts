@@ -1,4 +1,4 @@
-import type { LabelValue } from '../decorators/labels.js';
+import type { LabelValue } from '../metrics/series.js';
 import { expressRouteTemplate } from './express-route.js';
 import type { ExpressRequestLike, ExpressResponseLike } from './framework-types.js';
 import { HttpMetricsRecorder } from './recorder.js';

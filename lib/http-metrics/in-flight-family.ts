@@ -1,8 +1,6 @@
-import { metricIn, registerIn } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
-import { familyIn } from '../metrics/family.js';
 import { GaugeFamily } from '../metrics/gauge-family.js';
-import { HttpMetricsOptionsError } from './errors.js';
+import { registerMetric, type MetricShape } from '../metrics/registration.js';
 
 /** One request being served, as the in-flight gauge sees it. */
 export interface LiveRequest {
@@ -29,25 +27,11 @@ export class InFlightFamily extends GaugeFamily {
   }
 }
 
-/** Get-or-create of the in-flight gauge, so several middlewares on one registry share it. */
-export function declareInFlight(registry: MetricsRegistry, name: string, adapter: string, maxSeries: number | undefined): InFlightFamily {
-  const existing = familyIn(registry, name);
-  if (existing instanceof InFlightFamily) return existing;
-  if (existing !== undefined || metricIn(registry, name) !== undefined) {
-    throw new HttpMetricsOptionsError(
-      adapter,
-      'registry',
-      `metric "${name}" is already registered in this registry as something other than the HTTP in-flight gauge`,
-      'Remove the other registration, or give the HTTP metrics their own registry',
-    );
-  }
-  const family = new InFlightFamily({
-    name,
-    help: 'HTTP requests being served right now, by method and route.',
-    labelNames: ['method', 'route'],
-    declaredAt: adapter,
-    maxSeries,
-  });
-  registerIn(registry, family);
-  return family;
+/**
+ * Get-or-create of the in-flight gauge, so every middleware on one registry shares it (and its
+ * live map); a conflict throws a MetricConflictError for the adapter to word.
+ */
+export function declareInFlight(registry: MetricsRegistry, name: string, declaredAt: string, maxSeries: number | undefined): InFlightFamily {
+  const shape: MetricShape = { kind: 'in-flight', name, help: 'HTTP requests being served right now, by method and route.', labelNames: ['method', 'route'], declaredAt };
+  return registerMetric({ registry, shape, onSame: 'reuse', create: () => new InFlightFamily({ shape, maxSeries }) });
 }

@@ -1,4 +1,4 @@
-import type { LabelValue } from '../decorators/labels.js';
+import type { LabelValue } from '../metrics/series.js';
 import type { KoaContextLike } from './framework-types.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';

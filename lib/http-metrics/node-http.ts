@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpMetricsOptionsError } from './errors.js';
-import type { LabelValue } from '../decorators/labels.js';
+import type { LabelValue } from '../metrics/series.js';
 import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 

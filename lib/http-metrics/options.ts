@@ -1,9 +1,9 @@
 import type { MetricsRegistry } from '../client/registry.js';
-import { DEFAULT_BUCKETS } from '../decorators/timed.js';
+import { DEFAULT_BUCKETS } from '../metrics/buckets.js';
 import { bucketsProblem, labelNameProblem } from '../metrics/validation.js';
 import { HttpMetricsOptionsError } from './errors.js';
 
-import type { LabelValue } from '../decorators/labels.js';
+import type { LabelValue } from '../metrics/series.js';
 
 /**
  * Labels computed from the request and response when the response ends, declared up front

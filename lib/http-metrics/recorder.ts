@@ -1,10 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { globalRegistry } from '../client/bridge.js';
+import type { MetricsRegistry } from '../client/registry.js';
 import { warnOnce } from '../log.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import { declareFamily } from '../metrics/declare.js';
-import type { LabelValues } from '../metrics/family.js';
-import { observe, type HistogramFamily, type HistogramSeries } from '../metrics/histogram-family.js';
+import type { HistogramFamily, HistogramSeries } from '../metrics/histogram-family.js';
+import { MetricConflictError } from '../metrics/registration.js';
+import { SeriesIndex } from '../metrics/series-index.js';
+import type { LabelValues } from '../metrics/series.js';
+import { HttpMetricsOptionsError } from './errors.js';
 import { declareInFlight, type InFlightFamily, type LiveRequest } from './in-flight-family.js';
 import { ABORTED_STATUS_CODE, HTTP_METRIC_NAMES, UNMATCHED_ROUTE, type ResolvedCommonOptions } from './options.js';
 
@@ -60,13 +64,14 @@ export class HttpMetricsRecorder<S> {
   private readonly duration: HistogramFamily;
   private readonly size: HistogramFamily | undefined;
   private readonly inFlight: InFlightFamily;
-  /** Series by route, method and status code: three lookups of strings whose hashes are already known, no key to build. */
-  private readonly seriesByRoute = new Map<string, Map<string, Map<string, SeriesSet>>>();
-  /** Series by a joined key, when computed labels are part of it. */
-  private readonly seriesByKey = new Map<string, SeriesSet>();
+  /** Series by method, route, status code and extra labels, looked up with the values themselves. */
+  private readonly seriesIndex: SeriesIndex<SeriesSet>;
+  /** The label values of the request being finished, in `labelNames` order (finish is never re-entered). */
+  private readonly values: string[];
   /** The 'close' listener of every response this recorder follows (one function, no closure per request). */
   private readonly onClose: (this: ServerResponse) => void;
   private readonly computedLabelNames: string[];
+  private readonly labelNames: string[];
   private readonly statusLabels = new Map<number, string>();
 
   constructor(
@@ -75,32 +80,12 @@ export class HttpMetricsRecorder<S> {
   ) {
     const registry = options.registry ?? globalRegistry;
     const labelNames = ['method', 'route', 'status_code', ...options.extraLabelNames];
-    const common = { registry, labelNames, decorator: hooks.adapter, place: 'HTTP requests', maxSeries: options.maxSeries };
-    this.requests = declareFamily({
-      ...common,
-      kind: 'counter',
-      name: HTTP_METRIC_NAMES.requests,
-      help: 'HTTP requests served, by method, route template and status code (0: the response never finished).',
-    });
-    this.duration = declareFamily({
-      ...common,
-      kind: 'histogram',
-      name: HTTP_METRIC_NAMES.duration,
-      help: 'Time from the arrival of an HTTP request until its response ended, in seconds, by method, route template and status code.',
-      buckets: options.buckets,
-    });
-    this.size =
-      options.responseSizeBuckets === undefined
-        ? undefined
-        : declareFamily({
-            ...common,
-            kind: 'histogram',
-            name: HTTP_METRIC_NAMES.responseSize,
-            help: 'Content-Length of HTTP responses in bytes, by method, route template and status code (responses without one are not observed).',
-            buckets: options.responseSizeBuckets,
-          });
-    this.inFlight = declareInFlight(registry, HTTP_METRIC_NAMES.inFlight, hooks.adapter, options.maxSeries);
+    this.labelNames = labelNames;
+    this.values = labelNames.map(() => '');
+    this.seriesIndex = new SeriesIndex(labelNames.length);
+    ({ requests: this.requests, duration: this.duration, size: this.size, inFlight: this.inFlight } = declareHttpFamilies(registry, labelNames, options, hooks.adapter));
     this.computedLabelNames = ['route', ...options.extraLabelNames];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listener's own this is the response; one closure per recorder, nothing bound per request
     const recorder = this;
     this.onClose = function onResponseClose(this: ServerResponse) {
       recorder.closed(this);
@@ -156,11 +141,11 @@ export class HttpMetricsRecorder<S> {
     const status = finished ? this.statusLabel(response.statusCode) : ABORTED_STATUS_CODE;
     const series = this.seriesSetFor(exchange, status, response);
     series.requests.value++;
-    observe(series.duration, this.duration.upperBounds, seconds);
-    if (series.size !== undefined && this.size !== undefined) {
+    series.duration.observe(seconds);
+    if (series.size !== undefined) {
       const header = this.hooks.contentLength === undefined ? response.getHeader('content-length') : this.hooks.contentLength(exchange.source);
       const length = header === undefined ? NaN : Number(header);
-      if (length >= 0) observe(series.size, this.size.upperBounds, length);
+      if (length >= 0) series.size.observe(length);
     }
   }
 
@@ -201,27 +186,18 @@ export class HttpMetricsRecorder<S> {
   }
 
   private seriesSetFor(exchange: Exchange<S>, status: string, response: ServerResponse): SeriesSet {
-    const route = exchange.currentRoute();
-    const method = exchange.method;
-    if (this.hooks.extraLabels === undefined) {
-      let byMethod = this.seriesByRoute.get(route);
-      const cached = byMethod?.get(method)?.get(status);
-      if (cached !== undefined) return cached;
-      const set = this.newSeriesSet({ method, route, status_code: status });
-      if (set.requests.labels.route !== route) return set; // the overflow series: never remembered, so these maps stay bounded by the cap
-      if (byMethod === undefined) this.seriesByRoute.set(route, (byMethod = new Map()));
-      let byStatus = byMethod.get(method);
-      if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
-      byStatus.set(status, set);
-      return set;
-    }
-    const extra = this.extraLabelValues(exchange.source, response);
-    let key = `${method}\u0000${route}\u0000${status}`;
-    for (const name of this.options.extraLabelNames) key += `\u0000${extra[name]}`;
-    const cached = this.seriesByKey.get(key);
-    if (cached !== undefined) return cached;
-    const set = this.newSeriesSet({ method, route, status_code: status, ...extra });
-    if (set.requests.labels.route === route) this.seriesByKey.set(key, set);
+    const values = this.values;
+    values[0] = exchange.method;
+    values[1] = exchange.currentRoute();
+    values[2] = status;
+    if (this.hooks.extraLabels !== undefined) this.extraLabelValues(exchange.source, response, values);
+    const known = this.seriesIndex.get(values);
+    if (known !== undefined) return known;
+    const labels: LabelValues = {};
+    for (let i = 0; i < values.length; i++) labels[this.labelNames[i]] = values[i];
+    const set = this.newSeriesSet(labels);
+    // The overflow series is never remembered, so the index stays bounded by the cap.
+    if (!this.requests.isOverflow(set.requests)) this.seriesIndex.set(values, set);
     return set;
   }
 
@@ -233,18 +209,20 @@ export class HttpMetricsRecorder<S> {
     };
   }
 
-  private extraLabelValues(source: S, response: ServerResponse): LabelValues {
-    const values: LabelValues = {};
+  /** Writes the extra labels' values into `values` after the three fixed ones. */
+  private extraLabelValues(source: S, response: ServerResponse, values: string[]): void {
     let computed: Record<string, unknown> | undefined;
     try {
       computed = this.hooks.extraLabels!(source, response);
     } catch (failure) {
       warnOnce(`http-labels:${this.hooks.adapter}`, `labelsFrom of ${this.hooks.adapter} threw; its labels were recorded as ${LABEL_ERROR_VALUE}`, failure);
     }
-    for (const name of this.options.extraLabelNames) {
+    const names = this.options.extraLabelNames;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
       const value = computed?.[name];
-      if (typeof value === 'string') values[name] = value;
-      else if (typeof value === 'number') values[name] = String(value);
+      if (typeof value === 'string') values[3 + i] = value;
+      else if (typeof value === 'number') values[3 + i] = String(value);
       else {
         if (computed !== undefined) {
           warnOnce(
@@ -252,9 +230,47 @@ export class HttpMetricsRecorder<S> {
             `labelsFrom of ${this.hooks.adapter} gave label "${name}" a ${value === null ? 'null' : typeof value} value; recorded as ${LABEL_ERROR_VALUE} (labels must be strings or numbers)`,
           );
         }
-        values[name] = LABEL_ERROR_VALUE;
+        values[3 + i] = LABEL_ERROR_VALUE;
       }
     }
-    return values;
+  }
+}
+
+/** The HTTP families of one registry, got or created; a name taken by something else throws naming the option. */
+function declareHttpFamilies(registry: MetricsRegistry, labelNames: string[], options: ResolvedCommonOptions, adapter: string) {
+  const common = { registry, labelNames, declaredAt: adapter, maxSeries: options.maxSeries };
+  try {
+    return {
+      requests: declareFamily({
+        ...common,
+        kind: 'counter',
+        name: HTTP_METRIC_NAMES.requests,
+        help: 'HTTP requests served, by method, route template and status code (0: the response never finished).',
+      }),
+      duration: declareFamily({
+        ...common,
+        kind: 'histogram',
+        name: HTTP_METRIC_NAMES.duration,
+        help: 'Time from the arrival of an HTTP request until its response ended, in seconds, by method, route template and status code.',
+        buckets: options.buckets,
+      }),
+      size:
+        options.responseSizeBuckets === undefined
+          ? undefined
+          : declareFamily({
+              ...common,
+              kind: 'histogram',
+              name: HTTP_METRIC_NAMES.responseSize,
+              help: 'Content-Length of HTTP responses in bytes, by method, route template and status code (responses without one are not observed).',
+              buckets: options.responseSizeBuckets,
+            }),
+      inFlight: declareInFlight(registry, HTTP_METRIC_NAMES.inFlight, adapter, options.maxSeries),
+    };
+  } catch (error) {
+    if (!(error instanceof MetricConflictError)) throw error;
+    const fix = error.foreign
+      ? 'Remove the other registration, or give the HTTP metrics a registry of their own with the registry option'
+      : 'Pass the same buckets, labelNames and responseSize to every HTTP metrics middleware on this registry, or give each a registry of its own with the registry option';
+    throw new HttpMetricsOptionsError(adapter, 'registry', error.problem, fix);
   }
 }

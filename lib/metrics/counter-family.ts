@@ -1,13 +1,12 @@
-import { MetricFamily, type FamilyKind, type LabelValues, type PublishedValue } from './family.js';
+import { MetricFamily, type PublishedValue } from './family.js';
+import type { LabelValues, NumberSeries } from './series.js';
 
-/** A counter series: probes add to `value`. */
-export interface CounterSeries {
+/** A counter series: the core adds to `value`. */
+export interface CounterSeries extends NumberSeries {
   readonly labels: LabelValues;
-  value: number;
 }
 
 export class CounterFamily extends MetricFamily<CounterSeries> {
-  readonly kind: FamilyKind = 'counter';
   readonly type = 'counter';
 
   protected createSeries(labels: LabelValues): CounterSeries {

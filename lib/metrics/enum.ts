@@ -1,6 +1,9 @@
 import { globalRegistry } from '../client/bridge.js';
-import type { AnyRegistry, PublishedMetric } from './family.js';
+import { MetricOptionsError } from '../errors.js';
+import type { MetricsRegistry } from '../client/registry.js';
+import type { PublishedMetric } from './family.js';
 import { replaceIn } from './info.js';
+import { METRIC_SHAPE, type MetricShape, type ShapedMetric } from './registration.js';
 import { metricNameProblem } from './validation.js';
 
 export interface EnumOptions<S extends string> {
@@ -12,7 +15,7 @@ export interface EnumOptions<S extends string> {
   /** The state at start. Default: the first. */
   initial?: NoInfer<S>;
   /** Default: the Prometheus client's global `register`. */
-  registry?: AnyRegistry;
+  registry?: MetricsRegistry;
 }
 
 /**
@@ -23,7 +26,8 @@ export interface EnumOptions<S extends string> {
  * const state = new Enum({ name: 'application_state', states: ['starting', 'running', 'stopped'] });
  * state.state('running');
  */
-export class Enum<S extends string = string> {
+export class Enum<S extends string = string> implements ShapedMetric {
+  readonly [METRIC_SHAPE]: MetricShape;
   readonly name: string;
   readonly help: string;
   readonly type = 'gauge';
@@ -33,22 +37,23 @@ export class Enum<S extends string = string> {
 
   constructor(options: EnumOptions<S>) {
     const problem = metricNameProblem(options.name);
-    if (problem !== undefined) throw new Error(`Enum: ${problem}. Pass a name such as "application_state"`);
+    if (problem !== undefined) throw new MetricOptionsError('Enum', undefined, problem, 'Pass a name such as "application_state".');
     if (!Array.isArray(options.states) || options.states.length === 0 || new Set(options.states).size !== options.states.length) {
-      throw new Error(`Enum ${options.name}: states must be a non-empty list without repeats, e.g. ['starting', 'running', 'stopped']`);
+      throw new MetricOptionsError('Enum', options.name, 'states must be a non-empty list without repeats', "Pass every state once, e.g. states: ['starting', 'running', 'stopped'].");
     }
     this.name = options.name;
     this.help = options.help ?? 'Current state of the application.';
     this.states = [...options.states];
     this.current = 0;
     if (options.initial !== undefined) this.state(options.initial);
-    replaceIn(options.registry ?? globalRegistry, this);
+    this[METRIC_SHAPE] = { kind: 'enum', name: this.name, help: this.help, labelNames: [this.name], declaredAt: `Enum "${this.name}"` };
+    replaceIn(options.registry ?? globalRegistry, this, 'Enum');
   }
 
   /** Makes `state` the current one; an undeclared state throws. */
   state(state: S): void {
     const index = this.states.indexOf(state);
-    if (index === -1) throw new Error(`Enum ${this.name}: "${state}" is not one of its states (${this.states.join(', ')})`);
+    if (index === -1) throw new MetricOptionsError('Enum', this.name, `"${state}" is not one of its states`, `Pass one of: ${this.states.join(', ')}.`);
     this.current = index;
   }
 

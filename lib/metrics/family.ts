@@ -1,11 +1,6 @@
-import { metricIn } from '../client/bridge.js';
-import type { MetricsRegistry } from '../client/registry.js';
 import { warnOnce } from '../log.js';
-
-/** What kind of numbers a family keeps; two declarations of one name must agree on it. */
-export type FamilyKind = 'counter' | 'gauge' | 'timestamp' | 'histogram' | 'summary';
-
-export type LabelValues = Record<string, string>;
+import { METRIC_SHAPE, type MetricShape, type ShapedMetric } from './registration.js';
+import type { LabelValues } from './series.js';
 
 /** One sample as prom-client's registry reads it from `get()`. */
 export interface PublishedValue {
@@ -25,12 +20,6 @@ export interface PublishedMetric {
   aggregator: string;
 }
 
-/** A registry of either Prometheus client, of either content type. */
-export type AnyRegistry = MetricsRegistry;
-
-/** Marks our families inside a prom-client registry, so a second declaration finds the first. */
-export const FAMILY_MARKER = Symbol.for('prom-decorators.family');
-
 /** The value every computed label takes once a family has reached its series cap. */
 export const OVERFLOW_LABEL_VALUE = '__overflow__';
 
@@ -41,11 +30,8 @@ const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 export const DEFAULT_MAX_SERIES = 1000;
 
 export interface FamilyOptions {
-  name: string;
-  help: string;
-  labelNames: readonly string[];
-  /** Where the metric was first declared ("@Counted on TreeService.countTrees"), for conflict messages. */
-  declaredAt: string;
+  /** What the family is: its name, help, labels and (for a histogram or summary) their options. */
+  shape: MetricShape;
   maxSeries?: number;
   aggregator?: string;
 }
@@ -57,23 +43,23 @@ export interface FamilyOptions {
  * `getSingleMetricAsString()`, `getMetricsAsJSON()` and the cluster aggregator read it
  * like any prom-client metric.
  */
-export abstract class MetricFamily<S extends { labels: LabelValues }> {
-  readonly [FAMILY_MARKER] = true;
-  abstract readonly kind: FamilyKind;
+export abstract class MetricFamily<S extends { labels: LabelValues }> implements ShapedMetric {
+  readonly [METRIC_SHAPE]: MetricShape;
   abstract readonly type: string;
-  name: string;
+  readonly name: string;
   readonly help: string;
   readonly labelNames: readonly string[];
-  readonly declaredAt: string;
   readonly maxSeries: number;
   readonly aggregator: string;
   private readonly seriesByKey = new Map<string, S>();
+  /** The series new combinations go to past the cap (one per combination of fixed labels). */
+  private readonly overflowSeries = new Set<S>();
 
   constructor(options: FamilyOptions) {
-    this.name = options.name;
-    this.help = options.help;
-    this.labelNames = options.labelNames;
-    this.declaredAt = options.declaredAt;
+    this[METRIC_SHAPE] = options.shape;
+    this.name = options.shape.name;
+    this.help = options.shape.help;
+    this.labelNames = options.shape.labelNames;
     this.maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
     this.aggregator = options.aggregator ?? 'sum';
   }
@@ -98,9 +84,16 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> {
       const overflowKey = this.keyOf(overflowLabels);
       const overflow = this.seriesByKey.get(overflowKey);
       if (overflow !== undefined) return overflow;
-      return this.add(overflowKey, overflowLabels);
+      const created = this.add(overflowKey, overflowLabels);
+      this.overflowSeries.add(created);
+      return created;
     }
     return this.add(key, labels);
+  }
+
+  /** Whether `series` is where combinations past the cap are recorded (never worth remembering by its labels). */
+  isOverflow(series: S): boolean {
+    return this.overflowSeries.size > 0 && this.overflowSeries.has(series);
   }
 
   /** How many series the family holds. */
@@ -164,10 +157,4 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> {
   private keyOf(labels: LabelValues): string {
     return this.labelNames.map((name) => labels[name]).join('\u0000');
   }
-}
-
-/** Reads our family back out of a registry, or undefined when the name is free or foreign. */
-export function familyIn(registry: AnyRegistry, name: string): MetricFamily<{ labels: LabelValues }> | undefined {
-  const metric = metricIn(registry, name) as unknown as Record<symbol, unknown> | undefined;
-  return metric !== undefined && metric[FAMILY_MARKER] === true ? (metric as unknown as MetricFamily<{ labels: LabelValues }>) : undefined;
 }

@@ -1,14 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { MetricFamily, type FamilyKind, type FamilyOptions, type LabelValues, type PublishedValue } from './family.js';
+import { MetricFamily, type FamilyOptions, type PublishedValue } from './family.js';
+import type { LabelValues, NumberSeries } from './series.js';
 
-/** A gauge series: probes add to or set `value`. */
-export interface GaugeSeries {
+/** A gauge series: the core adds to or sets `value`. */
+export interface GaugeSeries extends NumberSeries {
   readonly labels: LabelValues;
-  value: number;
 }
 
 export class GaugeFamily extends MetricFamily<GaugeSeries> {
-  readonly kind: FamilyKind = 'gauge';
   readonly type = 'gauge';
 
   protected createSeries(labels: LabelValues): GaugeSeries {
@@ -43,7 +42,6 @@ export interface TimestampSeries extends GaugeSeries {
  * workers by max: the latest call wins.
  */
 export class TimestampFamily extends MetricFamily<TimestampSeries> {
-  readonly kind: FamilyKind = 'timestamp';
   readonly type = 'gauge';
   private epochOffsetMs = 0;
 
@@ -53,7 +51,7 @@ export class TimestampFamily extends MetricFamily<TimestampSeries> {
 
   protected override publishAll(shared = false) {
     this.epochOffsetMs = Date.now() - performance.now();
-    return super.publishAll(shared = false);
+    return super.publishAll(shared);
   }
 
   protected createSeries(labels: LabelValues): TimestampSeries {

@@ -1,36 +1,44 @@
-import { MetricFamily, type FamilyKind, type FamilyOptions, type LabelValues, type PublishedValue } from './family.js';
+import { MetricFamily, type FamilyOptions, type PublishedValue } from './family.js';
+import type { LabelValues, ObservedSeries } from './series.js';
 
 /**
  * A histogram series: `counts[i]` counts the observations in bucket i alone (the last slot is
  * +Inf); cumulative counts are computed at collect time, so an observation touches one slot.
  */
-export interface HistogramSeries {
-  readonly labels: LabelValues;
+export class HistogramSeries implements ObservedSeries {
   readonly counts: Float64Array;
-  sum: number;
-  count: number;
-}
+  sum = 0;
+  count = 0;
 
-/** Adds one observation. Hot path: plain arithmetic only, no allocation. */
-export function observe(series: Pick<HistogramSeries, 'counts' | 'sum' | 'count'>, upperBounds: readonly number[], value: number): void {
-  let slot = 0;
-  const last = upperBounds.length;
-  while (slot < last && value > upperBounds[slot]) slot++;
-  series.counts[slot]++;
-  series.sum += value;
-  series.count++;
+  constructor(
+    readonly labels: LabelValues,
+    /** The family's finite upper bounds, shared by all its series. */
+    private readonly upperBounds: readonly number[],
+  ) {
+    this.counts = new Float64Array(upperBounds.length + 1);
+  }
+
+  /** Adds one observation. Hot path: plain arithmetic only, no allocation. */
+  observe(value: number): void {
+    const upperBounds = this.upperBounds;
+    let slot = 0;
+    const last = upperBounds.length;
+    while (slot < last && value > upperBounds[slot]) slot++;
+    this.counts[slot]++;
+    this.sum += value;
+    this.count++;
+  }
 }
 
 export class HistogramFamily extends MetricFamily<HistogramSeries> {
-  readonly kind: FamilyKind = 'histogram';
   readonly type = 'histogram';
+  /** Finite, increasing upper bounds; +Inf is implied. */
+  readonly upperBounds: readonly number[];
 
-  constructor(
-    options: FamilyOptions,
-    /** Finite, increasing upper bounds; +Inf is implied. */
-    readonly upperBounds: readonly number[],
-  ) {
+  constructor(options: FamilyOptions) {
     super(options);
+    const upperBounds = [...(options.shape.buckets ?? [])];
+    this.upperBounds = upperBounds;
     this.bucketLabels = [...upperBounds.map((le) => Object.freeze({ le })), Object.freeze({ le: '+Inf' })];
   }
 
@@ -38,7 +46,7 @@ export class HistogramFamily extends MetricFamily<HistogramSeries> {
   private readonly bucketLabels: readonly Readonly<{ le: number | string }>[];
 
   protected createSeries(labels: LabelValues): HistogramSeries {
-    return { labels, counts: new Float64Array(this.upperBounds.length + 1), sum: 0, count: 0 };
+    return new HistogramSeries(labels, this.upperBounds);
   }
 
   protected publish(series: HistogramSeries, into: PublishedValue[], shared: boolean): void {

@@ -1,5 +1,8 @@
-import { globalRegistry, metricIn, registerIn, unregisterFrom } from '../client/bridge.js';
-import type { AnyRegistry, PublishedMetric } from './family.js';
+import { globalRegistry } from '../client/bridge.js';
+import { MetricOptionsError } from '../errors.js';
+import type { MetricsRegistry } from '../client/registry.js';
+import type { PublishedMetric } from './family.js';
+import { METRIC_SHAPE, MetricConflictError, registerMetric, type MetricShape, type ShapedMetric } from './registration.js';
 import { labelNameProblem, metricNameProblem } from './validation.js';
 
 export interface InfoOptions {
@@ -9,7 +12,7 @@ export interface InfoOptions {
   /** The key-values to expose, e.g. `{ version: '1.2.3', commit: 'abc123' }`. */
   labels?: Record<string, string | number>;
   /** Default: the Prometheus client's global `register`. */
-  registry?: AnyRegistry;
+  registry?: MetricsRegistry;
 }
 
 /**
@@ -20,7 +23,8 @@ export interface InfoOptions {
  * const info = new Info({ name: 'application', labels: { version: '1.2.3' } });
  * info.set({ version: '1.2.4' });
  */
-export class Info {
+export class Info implements ShapedMetric {
+  readonly [METRIC_SHAPE]: MetricShape;
   readonly name: string;
   readonly help: string;
   readonly type = 'gauge';
@@ -30,11 +34,12 @@ export class Info {
   constructor(options: InfoOptions) {
     const base = options.name;
     const problem = metricNameProblem(base);
-    if (problem !== undefined) throw new Error(`Info: ${problem}. Pass a name such as "application"`);
+    if (problem !== undefined) throw new MetricOptionsError('Info', undefined, problem, 'Pass a name such as "application".');
     this.name = base.endsWith('_info') ? base : `${base}_info`;
     this.help = options.help ?? 'Static information about the application.';
     this.set(options.labels ?? {});
-    replaceIn(options.registry ?? globalRegistry, this);
+    this[METRIC_SHAPE] = { kind: 'info', name: this.name, help: this.help, labelNames: [], declaredAt: `Info "${this.name}"` };
+    replaceIn(options.registry ?? globalRegistry, this, 'Info');
   }
 
   /** Replaces the key-values. */
@@ -42,7 +47,7 @@ export class Info {
     const next: Record<string, string> = {};
     for (const [key, value] of Object.entries(labels)) {
       const problem = labelNameProblem(key);
-      if (problem !== undefined) throw new Error(`Info ${this.name}: ${problem}`);
+      if (problem !== undefined) throw new MetricOptionsError('Info', this.name, problem, "Rename the key, e.g. { version: '1.2.3' }.");
       next[key] = String(value);
     }
     this.labels = next;
@@ -57,16 +62,15 @@ export class Info {
 
 /**
  * Info and Enum metrics are created in module scope; a re-import (jest module resets, hot
- * reload) creates them again: the newest replaces its predecessor of the same kind, and any
- * other metric of that name is a conflict.
+ * reload) creates them again: the newest replaces its predecessor of the same kind (it holds
+ * the values now), and any other metric of that name is a conflict.
  */
-export function replaceIn(registry: AnyRegistry, metric: { name: string; constructor: unknown }): void {
-  const existing = metricIn(registry, metric.name) as unknown as { constructor?: { name?: string } } | undefined;
-  if (existing !== undefined) {
-    if (existing.constructor?.name !== (metric.constructor as { name: string }).name) {
-      throw new Error(`${(metric.constructor as { name: string }).name}: metric "${metric.name}" is already registered as another kind of metric. Give one of them another name`);
-    }
-    unregisterFrom(registry, metric.name);
+export function replaceIn(registry: MetricsRegistry, metric: ShapedMetric, kind: 'Info' | 'Enum'): void {
+  const shape = metric[METRIC_SHAPE];
+  try {
+    registerMetric({ registry, shape, onSame: 'replace', create: () => metric });
+  } catch (error) {
+    if (!(error instanceof MetricConflictError)) throw error;
+    throw new MetricOptionsError(kind, shape.name, error.problem, 'Give one of them another name.');
   }
-  registerIn(registry, metric);
 }

@@ -1,48 +1,47 @@
 import { DIGEST_NAME, createDigest } from '../client/bridge.js';
 import type { ClientSummary } from '../client/registry.js';
-import { MetricFamily, type FamilyKind, type FamilyOptions, type LabelValues, type PublishedMetric, type PublishedValue } from './family.js';
-
-export interface SummaryShape {
-  percentiles: readonly number[];
-  maxAgeSeconds?: number;
-  ageBuckets?: number;
-}
+import { MetricFamily, type FamilyOptions, type PublishedMetric, type PublishedValue } from './family.js';
+import type { SummaryShape } from './registration.js';
+import type { LabelValues, ObservedSeries } from './series.js';
 
 /**
  * A summary series. Quantiles need a digest, which no plain counter can replace, so each
  * observation is parked in a fixed buffer and handed to a private (unregistered)
  * prom-client Summary at collect time, or as soon as the buffer fills.
  */
-export interface SummarySeries {
-  readonly labels: LabelValues;
-  readonly pending: Float64Array;
-  pendingCount: number;
+export class SummarySeries implements ObservedSeries {
+  readonly pending = new Float64Array(PENDING_CAPACITY);
+  pendingCount = 0;
   /** Whether the digest holds this series yet; until then it is published as zeros. */
-  digested: boolean;
+  digested = false;
+
+  constructor(
+    readonly labels: LabelValues,
+    private readonly family: SummaryFamily,
+  ) {}
+
+  /** Adds one observation: a store into the buffer; the digest is fed in batches. */
+  observe(value: number): void {
+    this.pending[this.pendingCount++] = value;
+    if (this.pendingCount === PENDING_CAPACITY) this.family.flush(this);
+  }
 }
 
 const PENDING_CAPACITY = 256;
 
 export class SummaryFamily extends MetricFamily<SummarySeries> {
-  readonly kind: FamilyKind = 'summary';
   readonly type = 'summary';
+  readonly shape: SummaryShape;
   private readonly digest: ClientSummary;
 
-  constructor(
-    options: FamilyOptions,
-    readonly shape: SummaryShape,
-  ) {
+  constructor(options: FamilyOptions) {
     super(options);
-    this.digest = createDigest({ help: options.help, labelNames: options.labelNames, ...shape });
+    const shape = options.shape.summary ?? { percentiles: [] };
+    this.shape = shape;
+    this.digest = createDigest({ help: options.shape.help, labelNames: options.shape.labelNames, ...shape });
     // A prom-client summary without labels starts with a series of its own; ours publishes the
     // zeros until the first observation, so drop it, or every line would appear twice.
-    if (options.labelNames.length === 0) this.digest.remove({});
-  }
-
-  /** Adds one observation: a store into the buffer; the digest is fed in batches. */
-  observe(series: SummarySeries, value: number): void {
-    series.pending[series.pendingCount++] = value;
-    if (series.pendingCount === PENDING_CAPACITY) this.flush(series);
+    if (options.shape.labelNames.length === 0) this.digest.remove({});
   }
 
   /** Summaries render as prom-client's own summaries do: from `get()`. */
@@ -65,7 +64,7 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
   }
 
   protected createSeries(labels: LabelValues): SummarySeries {
-    return { labels, pending: new Float64Array(PENDING_CAPACITY), pendingCount: 0, digested: false };
+    return new SummarySeries(labels, this);
   }
 
   protected publish(series: SummarySeries, into: PublishedValue[]): void {
@@ -83,7 +82,8 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
     series.digested = false;
   }
 
-  private flush(series: SummarySeries): void {
+  /** Hands a series' parked observations to the digest. */
+  flush(series: SummarySeries): void {
     if (series.pendingCount === 0) return;
     series.digested = true;
     const child = this.digest.labels(series.labels);

@@ -144,7 +144,7 @@ describe('labels computed from the call', () => {
     const registry = new Registry();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     class Service {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
       @Counted({ name: 'odd', registry, labelNames: ['flag'], labelsFrom: (() => ({ flag: true })) as any })
       run(): string {
         return 'ran';
@@ -158,7 +158,7 @@ describe('labels computed from the call', () => {
   test('computed labels on a default metric are a decoration-time error that says to name the metric', () => {
     expect(() => {
       class Service {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @Counted({ labelNames: ['x'], labelsFrom: () => ({ x: 'y' }) } as any)
         run(): void {}
       }
@@ -169,7 +169,7 @@ describe('labels computed from the call', () => {
   test('labelNames without labelsFrom, or a reserved computed label, is a decoration-time error', () => {
     expect(() => {
       class A {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @Counted({ name: 'a', labelNames: ['x'] } as any)
         run(): void {}
       }

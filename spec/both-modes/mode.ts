@@ -5,7 +5,7 @@ function detect(...args: unknown[]): void {
 let detected = 'legacy' as 'legacy' | 'standard';
 
 class Probe {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a probe decorator that must fit either decorator standard
   @(detect as any)
   method(): void {}
 }

@@ -3,7 +3,7 @@ import { CountExceptions, Counted, DecoratorMisuseError, InProgress, LastCalled,
 
 // Each misuse twice: as written (TypeScript rejects it: @ts-expect-error, checked by
 // `tsc --noEmit`), and forced through `as any` (the decoration-time error).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- forces a misuse past the type checker, to test the decoration-time error
 const loose = (decorator: unknown) => decorator as any;
 
 describe('only methods can be decorated', () => {

@@ -87,7 +87,7 @@ describe.each(METHOD_SHAPES)('@CountExceptions on a $title method', (shape) => {
   test('only: a lone error class (not a list) is matched with instanceof, not called as a predicate; its series starts at 0', async () => {
     const registry = new Registry();
     class Gateway {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
       @CountExceptions({ registry, only: TimeoutError as any })
       fetch(error: Error): unknown {
         return shape.body('page', error);

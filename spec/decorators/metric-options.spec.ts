@@ -19,7 +19,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     const registry = new Registry();
     expect(() => {
       class UserService {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @Counted({ registry, name: 42 as any }) find(): void {}
       }
       void UserService;
@@ -107,7 +107,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     const registry = new Registry();
     expect(() => {
       class Api {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @Counted({ registry, name: 'api_requests', labels: { cached: true as any } }) get(): void {}
       }
       void Api;
@@ -180,7 +180,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     const registry = new Registry();
     expect(() => {
       class Search {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @Timed({ registry, name: 'search_seconds', buckets: [0.1, '1' as any] }) find(): void {}
       }
       void Search;
@@ -229,7 +229,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     const registry = new Registry();
     expect(() => {
       class Backup {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @LastCalled({ registry, on: 'failure' as any }) run(): void {}
       }
       void Backup;
@@ -242,7 +242,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     const registry = new Registry();
     expect(() => {
       class Gateway {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @CountExceptions({ registry, only: ['TimeoutError' as any] }) fetch(): void {}
       }
       void Gateway;
@@ -254,7 +254,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
   test('a registry option that is not a Prometheus client Registry', () => {
     expect(() => {
       class Gateway {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @Counted({ registry: { metrics: () => '' } as any }) fetch(): void {}
       }
       void Gateway;
@@ -266,7 +266,7 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
   test('options that are not an object', () => {
     expect(() => {
       class Gateway {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately the wrong type: tests the run-time check
         @Counted('gateway_calls' as any) fetch(): void {}
       }
       void Gateway;

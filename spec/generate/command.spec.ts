@@ -58,6 +58,7 @@ describe('prom-decorators dashboard|rules <module>', () => {
   it('finds exported classes decorated by another copy of the library (the specs live in reflect-metadata)', async () => {
     let isolated: Record<string, unknown> = {};
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules is synchronous: only require() loads a fresh copy
       isolated = require('./fixtures/shop.ts');
     });
     const classes = await loadInstrumented(['/isolated/shop.js'], () => isolated);

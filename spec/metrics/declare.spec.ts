@@ -32,7 +32,7 @@ describe('get-or-create: the same name, type and labels are the same metric', ()
     try {
       for (let i = 0; i < 2; i++) {
         jest.isolateModules(() => {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules is synchronous: only require() loads a fresh copy
           const { TreeService } = require('./fixtures/tree-service-module') as typeof import('./fixtures/tree-service-module');
           new TreeService().countTrees();
         });
@@ -52,8 +52,10 @@ describe('get-or-create: the same name, type and labels are the same metric', ()
     globals.specRegistry = registry;
     try {
       globals.specBuckets = [0.1, 1];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules is synchronous: only require() loads a fresh copy
       jest.isolateModules(() => require('./fixtures/tree-service-module'));
       globals.specBuckets = [0.5, 5];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules is synchronous: only require() loads a fresh copy
       expect(() => jest.isolateModules(() => require('./fixtures/tree-service-module'))).toThrowErrorMatchingInlineSnapshot(
         `"@Timed on TreeService.countTrees: metric "tree_count_seconds" is declared here as a histogram with no labels, but @Timed on TreeService.countTrees already declared it as a histogram with no labels (buckets [0.1, 1] against [0.5, 5]). Use the same options in both places, or give one of them another name"`,
       );

@@ -2,7 +2,7 @@ import { Registry } from '../support/prometheus-client.js';
 import { CountExceptions } from '../../lib/index';
 import { resetWarnings } from '../../lib/log';
 import { CounterFamily } from '../../lib/metrics/counter-family';
-import { HistogramFamily, observe } from '../../lib/metrics/histogram-family';
+import { HistogramFamily } from '../../lib/metrics/histogram-family';
 
 let warn: jest.SpyInstance;
 beforeEach(() => {
@@ -14,7 +14,7 @@ afterEach(() => warn.mockRestore());
 describe('series chosen at run time are capped', () => {
   test('past maxSeries, new combinations of computed labels share one __overflow__ series; a warning is logged once', async () => {
     const registry = new Registry();
-    const family = new CounterFamily({ name: 'jobs_total', help: 'Jobs', labelNames: ['queue', 'kind'], declaredAt: '@Counted on Jobs.run', maxSeries: 2 });
+    const family = new CounterFamily({ shape: { kind: 'counter', name: 'jobs_total', help: 'Jobs', labelNames: ['queue', 'kind'], declaredAt: '@Counted on Jobs.run' }, maxSeries: 2 });
     registry.registerMetric(family as never);
     for (const kind of ['a', 'b', 'c', 'd', 'a']) family.seriesFor({ queue: 'main', kind }, ['kind']).value++;
     expect(await registry.getSingleMetricAsString('jobs_total')).toBe(
@@ -28,7 +28,7 @@ describe('series chosen at run time are capped', () => {
   });
 
   test('series resolved when a class is defined (no computed labels) are never capped', () => {
-    const family = new CounterFamily({ name: 'calls_total', help: 'Calls', labelNames: ['method'], declaredAt: '@Counted on A.b', maxSeries: 1 });
+    const family = new CounterFamily({ shape: { kind: 'counter', name: 'calls_total', help: 'Calls', labelNames: ['method'], declaredAt: '@Counted on A.b' }, maxSeries: 1 });
     for (const method of ['a', 'b', 'c']) family.seriesFor({ method });
     expect(family.size).toBe(3);
     expect(warn).not.toHaveBeenCalled();
@@ -60,10 +60,10 @@ describe('series chosen at run time are capped', () => {
 describe('histogram observations', () => {
   test('le is inclusive: a value on a bound falls in that bucket; past the last bound only +Inf counts it', async () => {
     const registry = new Registry();
-    const family = new HistogramFamily({ name: 'size_bytes', help: 'Sizes', labelNames: [], declaredAt: '@Timed on A.b' }, [10, 100]);
+    const family = new HistogramFamily({ shape: { kind: 'histogram', name: 'size_bytes', help: 'Sizes', labelNames: [], buckets: [10, 100], declaredAt: '@Timed on A.b' } });
     registry.registerMetric(family as never);
     const series = family.seriesFor({});
-    for (const value of [0, 10, 10.5, 100, 1000]) observe(series, family.upperBounds, value);
+    for (const value of [0, 10, 10.5, 100, 1000]) series.observe(value);
     expect(await registry.getSingleMetricAsString('size_bytes')).toBe(
       ['# HELP size_bytes Sizes', '# TYPE size_bytes histogram', 'size_bytes_bucket{le="10"} 2', 'size_bytes_bucket{le="100"} 4', 'size_bytes_bucket{le="+Inf"} 5', 'size_bytes_sum 1120.5', 'size_bytes_count 5'].join(
         '\n',

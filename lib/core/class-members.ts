@@ -1,0 +1,42 @@
+import { recordInstrumented } from '../metadata.js';
+import { Instrumentation } from './instrumentation.js';
+import { instrumentationAt, isSkipped, rememberAt } from './members.js';
+import type { ProbeRecipe } from './probe.js';
+import { isClass, memberSite } from './site.js';
+import { instrumentationOf, wrapFunction, type AnyClass, type AnyFunction } from './wrap.js';
+
+/**
+ * Class-level use, in either decorator standard: every method the class itself declares
+ * (prototype and static), never the constructor, accessors or fields, and without calling a
+ * getter. A method that already carries our decorator of the same kind keeps it (method
+ * level overrides class level); `@SkipMetrics()` keeps a method out. `metadata` is the
+ * standard decorators' class metadata object, where their skips are kept.
+ */
+export function instrumentClass(recipe: ProbeRecipe, constructor: AnyClass, metadata?: object): void {
+  for (const [holder, isStatic] of [
+    [constructor.prototype as object, false],
+    [constructor as object, true],
+  ] as const) {
+    for (const key of Reflect.ownKeys(holder)) {
+      if (key === 'constructor' && !isStatic) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+      // Methods are non-enumerable data properties holding functions; static fields are enumerable.
+      if (descriptor === undefined || descriptor.get || descriptor.set || descriptor.enumerable || typeof descriptor.value !== 'function') continue;
+      if (isStatic && (key === 'prototype' || isClass(descriptor.value))) continue;
+      if (isSkipped(holder, isStatic, key) || isSkipped(metadata, isStatic, key)) continue;
+      let instrumentation = instrumentationAt(holder, key) ?? instrumentationOf(descriptor.value);
+      // A standard method decorator of ours waiting for its class learns it here, first.
+      instrumentation?.pending?.resolve(undefined, constructor);
+      if (instrumentation?.has(recipe.decorator)) continue;
+      const site = memberSite(recipe.decorator, constructor.name, key, isStatic);
+      const built = recipe.validate(site).build(site);
+      if (instrumentation === undefined) {
+        instrumentation = new Instrumentation(site.place);
+        rememberAt(holder, key, instrumentation);
+        Object.defineProperty(holder, key, { ...descriptor, value: wrapFunction(descriptor.value as AnyFunction, instrumentation) });
+      }
+      instrumentation.add(built.probe);
+      recordInstrumented(constructor, site.methodName, isStatic, { decorator: recipe.decorator, ...built.metric });
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { DecoratorMisuseError } from '../errors.js';
+import { logError } from '../log.js';
+import { recordInstrumented } from '../metadata.js';
+import { instrumentClass } from './class-members.js';
+import { Instrumentation, type PendingProbes } from './instrumentation.js';
+import { instrumentationInMetadata, rememberInMetadata, skip } from './members.js';
+import type { ProbeBuilder, ProbeRecipe } from './probe.js';
+import { memberSite } from './site.js';
+import { METADATA_SYMBOL } from './symbol-metadata.js';
+import { instrumentationOf, wrapFunction, type AnyClass, type AnyFunction } from './wrap.js';
+
+/**
+ * Standard (TC39) decorators. A method decorator is not told its class: its options are
+ * checked at once (so misuse throws while the class is defined), and its probe is built
+ * once the class is known: at class definition for a static method (an initializer runs
+ * then), and for an instance method when a class-level decorator of ours runs, when the
+ * first instance is constructed, or at the first call, whichever comes first.
+ */
+export function decorateStandard(recipe: ProbeRecipe, value: AnyFunction, context: DecoratorContext): unknown {
+  // The class decorator's context carries the metadata object before the class does.
+  if (context.kind === 'class') return instrumentClass(recipe, value as unknown as AnyClass, context.metadata as object | undefined);
+  const memberName = String(context.name);
+  if (context.kind !== 'method') {
+    throw new DecoratorMisuseError(recipe.decorator, `?.${memberName}`, `"${memberName}" is a ${context.kind}, not a method`, 'Decorate a method instead');
+  }
+  const builder = recipe.validate(memberSite(recipe.decorator, '?', context.name, context.static));
+  const metadata = context.metadata as object | undefined;
+  let instrumentation = instrumentationOf(value) ?? (metadata === undefined ? undefined : instrumentationInMetadata(metadata, context.static, context.name));
+  const isNew = instrumentation === undefined;
+  if (instrumentation === undefined) {
+    instrumentation = new Instrumentation(`?.${memberName}`);
+    if (metadata !== undefined) rememberInMetadata(metadata, context.static, context.name, instrumentation);
+  }
+  // Stacked before the class is known: one more probe for the pending set (by shape, not class,
+  // so a set started by another copy of the library is joined, not replaced).
+  (instrumentation.pending ?? new ClassToBeKnown(instrumentation, context, metadata)).queue(recipe.decorator, builder);
+  return isNew ? wrapFunction(value, instrumentation) : value;
+}
+
+/** `@SkipMetrics()` in standard decorators: kept on the class metadata object. */
+export function skipStandardMember(context: ClassMethodDecoratorContext): void {
+  if (context.metadata) skip(context.metadata, context.static, context.name);
+}
+
+/** The probes of one method waiting for its class; set as the instrumentation's `pending`. */
+class ClassToBeKnown implements PendingProbes {
+  decorators: readonly string[] = [];
+  private readonly builders: ProbeBuilder[] = [];
+
+  constructor(
+    private readonly instrumentation: Instrumentation,
+    private readonly context: ClassMethodDecoratorContext,
+    private readonly metadata: object | undefined,
+  ) {
+    instrumentation.pending = this;
+    context.addInitializer(resolveOnInitialize(this));
+  }
+
+  get isPending(): boolean {
+    return this.instrumentation.pending === this;
+  }
+
+  queue(decorator: string, builder: ProbeBuilder): void {
+    this.decorators = [...this.decorators, decorator];
+    this.builders.push(builder);
+  }
+
+  resolve(instance: unknown, knownClass?: unknown): void {
+    const { instrumentation, context } = this;
+    instrumentation.pending = undefined;
+    const constructor = (knownClass as AnyClass | undefined) ?? (context.static ? (instance as AnyClass) : declaringClass(instance, this.metadata));
+    const site = memberSite('', constructor?.name ?? '', context.name, context.static);
+    instrumentation.place = site.place;
+    this.builders.forEach((builder, index) => {
+      const decorator = this.decorators[index];
+      try {
+        const built = builder.build({ ...site, decorator });
+        instrumentation.add(built.probe);
+        if (constructor !== undefined) recordInstrumented(constructor, site.methodName, site.isStatic, { decorator, ...built.metric });
+      } catch (error) {
+        // Too late to throw at class definition: the class already exists. Say it loudly.
+        logError((error as Error).message);
+      }
+    });
+  }
+}
+
+/** The initializer that resolves `pending` with the first instance (or, static, the class), unless something resolved it first. */
+function resolveOnInitialize(pending: ClassToBeKnown): (this: unknown) => void {
+  return function (this: unknown) {
+    if (pending.isPending) pending.resolve(this);
+  };
+}
+
+/** The class whose own metadata object is `metadata`, found on the instance's prototype chain. */
+function declaringClass(instance: unknown, metadata: object | undefined): AnyClass | undefined {
+  if (metadata === undefined || instance === null || typeof instance !== 'object') return undefined;
+  for (let proto = Object.getPrototypeOf(instance); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const constructor = Object.hasOwn(proto, 'constructor') ? (proto.constructor as AnyClass) : undefined;
+    if (constructor !== undefined && Object.hasOwn(constructor, METADATA_SYMBOL) && (constructor as unknown as Record<symbol, unknown>)[METADATA_SYMBOL] === metadata) {
+      return constructor;
+    }
+  }
+  return undefined;
+}

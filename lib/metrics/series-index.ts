@@ -1,0 +1,38 @@
+/**
+ * Finds the series of a label combination computed at run time, for the decorators'
+ * computed labels and the HTTP recorder alike: one nested map per label, looked up with
+ * the values themselves, so a known combination costs a few map reads and no key string,
+ * merged object or allocation. The family stays the owner of its series (and its cap); this
+ * index only remembers what the family already handed out, never its overflow series.
+ */
+export class SeriesIndex<T> {
+  private readonly root = new Map<string, unknown>();
+
+  constructor(
+    /** How many values every lookup has (at least one). */
+    readonly depth: number,
+  ) {}
+
+  /** The entry for these values (the first `depth` of them), or undefined. */
+  get(values: readonly string[]): T | undefined {
+    let node: Map<string, unknown> | undefined = this.root;
+    const last = this.depth - 1;
+    for (let i = 0; i < last; i++) {
+      node = node.get(values[i]) as Map<string, unknown> | undefined;
+      if (node === undefined) return undefined;
+    }
+    return node.get(values[last]) as T | undefined;
+  }
+
+  /** Remembers `entry` for these values; the values are read, never kept as an array. */
+  set(values: readonly string[], entry: T): void {
+    let node = this.root;
+    const last = this.depth - 1;
+    for (let i = 0; i < last; i++) {
+      let next = node.get(values[i]) as Map<string, unknown> | undefined;
+      if (next === undefined) node.set(values[i], (next = new Map()));
+      node = next;
+    }
+    node.set(values[last], entry);
+  }
+}
