@@ -137,8 +137,8 @@ export class Instrumentation {
     for (let i = 0; i < counts.length; i++) (failed ? counts[i].error : counts[i].ok).value++;
     const timers = this.timers;
     if (timers.length > 0) {
-      const seconds = (endMs - startMs) / 1000;
       try {
+        const seconds = (endMs - startMs) / 1000;
         for (let i = 0; i < timers.length; i++) (failed ? timers[i].error : timers[i].ok).observe(seconds);
       } catch (failure) {
         // A summary hands its parked observations to the client's digest, which is not ours.

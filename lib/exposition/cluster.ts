@@ -1,9 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
 import { aggregateAcrossWorkers, globalRegistry } from '../client/bridge.js';
+import type { MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
 import { store } from '../store.js';
 import { warnOnce } from '../log.js';
-import { collectRegistry, type AnyRegistry, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
+import { collectRegistry, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
 import type { SelfMetrics } from './self-metrics.js';
 
 /**
@@ -28,7 +29,7 @@ export interface ClusterAggregationOptions {
 
 export interface ClusterWorkerOptions {
   /** The registry this worker reports. Default: the Prometheus client's global `register`. */
-  registry?: AnyRegistry;
+  registry?: MetricsRegistry;
 }
 
 interface MetricsRequestMessage {
@@ -94,7 +95,7 @@ const requests = store.cluster as { nextRequestId: number; pending: Map<number, 
 const pending = requests.pending;
 
 /** The primary's source: its own registry plus every connected worker's, aggregated. `where` names the endpoint in errors. */
-export function clusterSource(registry: AnyRegistry, options: ClusterAggregationOptions, self: SelfMetrics, where: string): MetricsSource {
+export function clusterSource(registry: MetricsRegistry, options: ClusterAggregationOptions, self: SelfMetrics, where: string): MetricsSource {
   const workerTimeoutMs = (options.workerTimeoutSeconds ?? 3) * 1000;
   if (!(workerTimeoutMs > 0)) {
     throw new EndpointOptionsError(

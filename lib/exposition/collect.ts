@@ -1,8 +1,6 @@
 import { defaultLabelsOf, metricsOf, readMetric } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 
-/** A registry of either client and either content type: every format is served from either. */
-export type AnyRegistry = MetricsRegistry;
 
 /** One sample as metric objects return it from `get()` (prom-client's shape, ours too). */
 export interface CollectedSample {
@@ -48,7 +46,7 @@ export interface MetricsSource {
  * while rendering OpenMetrics), lets one failing collector be told apart from the rest, and
  * lets two scrapes in different formats share one collection.
  */
-export async function collectRegistry(registry: AnyRegistry, names?: ReadonlySet<string>): Promise<Collection> {
+export async function collectRegistry(registry: MetricsRegistry, names?: ReadonlySet<string>): Promise<Collection> {
   const selected = metricsOf<CollectedMetric>(registry).filter(
     (metric) => names === undefined || matchesName(metric.name, names),
   );
@@ -71,7 +69,7 @@ export function matchesName(name: string, names: ReadonlySet<string>): boolean {
 }
 
 /** A registry read through `collectRegistry`. */
-export function registrySource(registry: AnyRegistry): MetricsSource {
+export function registrySource(registry: MetricsRegistry): MetricsSource {
   return { collect: (names) => collectRegistry(registry, names) };
 }
 

@@ -6,7 +6,7 @@ import { collectDefaultMetrics, globalRegistry, metricIn } from '../client/bridg
 import { EndpointOptionsError } from '../errors.js';
 import { store } from '../store.js';
 import { metricsHandler } from './handler.js';
-import type { AnyRegistry } from './collect.js';
+import type { MetricsRegistry } from '../client/registry.js';
 import type { MetricsEndpointOptions } from './scrape.js';
 
 /** TLS for the metrics server (Prometheus' `scheme: https` with `tls_config`). */
@@ -98,7 +98,7 @@ function createServer(tls: ExposeMetricsTlsOptions | undefined, handler: (reques
 }
 
 /** The client's default metrics, once per registry, unless someone already turned them on. */
-function enableDefaultMetrics(registry: AnyRegistry): void {
+function enableDefaultMetrics(registry: MetricsRegistry): void {
   if (registriesWithDefaultMetrics.has(registry)) return;
   registriesWithDefaultMetrics.add(registry);
   if (metricIn(registry, 'process_cpu_user_seconds_total') !== undefined) return;

@@ -1,7 +1,7 @@
 import { createPushgateway, globalRegistry } from '../client/bridge.js';
 import { EndpointOptionsError } from '../errors.js';
 import type { RequestOptions } from 'node:https';
-import type { AnyRegistry } from './collect.js';
+import type { MetricsRegistry } from '../client/registry.js';
 
 export interface PushMetricsOptions {
   /** The Pushgateway's base URL, e.g. `http://pushgateway:9091`. */
@@ -11,7 +11,7 @@ export interface PushMetricsOptions {
   /** More grouping labels, e.g. `{ instance: 'nightly-1' }`. Default none. */
   groupings?: Record<string, string>;
   /** The registry to push. Default: the Prometheus client's global `register`. */
-  registry?: AnyRegistry;
+  registry?: MetricsRegistry;
   /**
    * `'push'` (default, HTTP PUT) replaces every metric of the group; `'pushAdd'` (POST)
    * replaces only the metrics pushed; `'delete'` removes the group.

@@ -1,5 +1,6 @@
 import { globalRegistry } from '../client/bridge.js';
-import { collectRegistry, type AnyRegistry, type CollectedMetric, type CollectedSample, type Collection } from './collect.js';
+import type { MetricsRegistry } from '../client/registry.js';
+import { collectRegistry, type CollectedMetric, type CollectedSample, type Collection } from './collect.js';
 import { contentTypeOf, negotiateFormat, type ExpositionFormat } from './negotiate.js';
 
 /**
@@ -96,7 +97,7 @@ function escapeLabelValue(value: string): string {
 
 export interface RenderMetricsOptions {
   /** Default: the Prometheus client's global `register`. */
-  registry?: AnyRegistry;
+  registry?: MetricsRegistry;
   /** The scraper's `Accept` header; missing or unknown gives the text format. */
   accept?: string;
   /** Only these families (registered names; a counter also by its name without `_total`). */

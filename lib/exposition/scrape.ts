@@ -1,10 +1,11 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { globalRegistry } from '../client/bridge.js';
+import type { MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
 import { warnOnce } from '../log.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
-import { registrySource, sharedCollections, type AnyRegistry, type Collection, type MetricsSource } from './collect.js';
+import { registrySource, sharedCollections, type Collection, type MetricsSource } from './collect.js';
 import { acceptsGzip, contentTypeOf, negotiateFormat } from './negotiate.js';
 import { renderCollection } from './render.js';
 import { checkAuthorization, validateAuthOptions, type EndpointAuthOptions } from './security.js';
@@ -13,7 +14,7 @@ import { detachedSelfMetrics, selfMetricsFor, type SelfMetrics } from './self-me
 /** Options every way of serving the metrics shares: exposeMetrics, metricsHandler, Koa and Fastify. */
 export interface MetricsEndpointOptions extends EndpointAuthOptions {
   /** The registry to serve. Default: the Prometheus client's global `register`. */
-  registry?: AnyRegistry;
+  registry?: MetricsRegistry;
   /**
    * The one path served; other paths answer 404 (or go to the next middleware). Default
    * `/metrics`. When a router already matched a route to this handler (`app.get('/x', ...)`

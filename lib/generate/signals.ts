@@ -16,8 +16,6 @@ export interface MethodSignals {
   callRate?: Query;
   /** Failed calls over all calls, 0 to 1. */
   errorRatio?: Query;
-  /** Failed calls per second (the numerator of errorRatio). */
-  errorRate?: Query;
   /** The q-quantile of the call duration in seconds. */
   latencyQuantile?: (q: number) => Query;
   /** Mean call duration in seconds, from `_sum` and `_count`. */
@@ -99,7 +97,6 @@ export function methodSignals(owner: Pick<InstrumentedClass, 'className'>, metho
   let errors: string | undefined;
   if (calls !== undefined && isDefaultMetric(calls.metric)) errors = `sum(${rateOf(calls.name, calls.metric, { result: 'error' })})`;
   else if (exceptions !== undefined) errors = `sum(${rateOf(exceptions.name, exceptions)})`;
-  if (errors !== undefined) signals.errorRate = { expr: errors, legend: 'errors/s' };
   if (errors !== undefined && calls !== undefined) {
     signals.errorRatio = { expr: `${errors} / sum(${rateOf(calls.name, calls.metric)})`, legend: 'error ratio' };
   }
@@ -135,9 +132,4 @@ export function methodSignals(owner: Pick<InstrumentedClass, 'className'>, metho
     signals.lastCalledOnSuccess = lastCalled.on === 'success';
   }
   return signals;
-}
-
-/** Every instrumented method of the given classes, in declaration order, with its signals. */
-export function allMethodSignals(classes: readonly InstrumentedClass[], window: string, extra: LabelMatchers = {}): MethodSignals[] {
-  return classes.flatMap((owner) => owner.methods.map((method) => methodSignals(owner, method, window, extra)));
 }

@@ -24,7 +24,7 @@ interface ClientMetricConfiguration {
  */
 export function getOrCreateMetric<C extends ClientMetricConfiguration, M extends object>(Metric: new (configuration: C) => M, configuration: C): M {
   if (typeof Metric !== 'function') {
-    throw new MetricOptionsError('getOrCreateMetric()', undefined, `the metric type is a ${typeof Metric}, not a class`, 'Pass the client\'s Counter, Gauge, Histogram or Summary, e.g. getOrCreateMetric(Counter, { name, help })');
+    throw new MetricOptionsError('getOrCreateMetric()', undefined, `the metric type is not a class (got ${typeof Metric})`, 'Pass the client\'s Counter, Gauge, Histogram or Summary, e.g. getOrCreateMetric(Counter, { name, help })');
   }
   const name = (configuration as Partial<ClientMetricConfiguration> | undefined)?.name;
   if (typeof name !== 'string') {

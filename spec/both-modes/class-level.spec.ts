@@ -6,6 +6,32 @@ function lines(text: string): string[] {
 }
 
 describe('decorators on a class', () => {
+  test('methods are told apart by their key itself: two symbols with one description are two methods (issue 11)', async () => {
+    const registry = new Registry();
+    const first = Symbol('job');
+    const second = Symbol('job');
+    @InProgress({ registry })
+    class Worker {
+      @Counted({ registry, name: 'first_runs' })
+      [first](): string {
+        return 'first';
+      }
+      @Counted({ registry, name: 'second_runs' })
+      @SkipMetrics()
+      [second](): string {
+        return 'second';
+      }
+    }
+    const worker = new Worker();
+    expect(worker[first]()).toBe('first');
+    expect(worker[second]()).toBe('second');
+    expect(worker[second]()).toBe('second');
+    expect(lines(await registry.getSingleMetricAsString('first_runs_total'))).toEqual(['first_runs_total 1']);
+    expect(lines(await registry.getSingleMetricAsString('second_runs_total'))).toEqual(['second_runs_total 2']);
+    // The class-level gauge skipped only the method marked @SkipMetrics().
+    expect(lines(await registry.getSingleMetricAsString('method_in_progress'))).toEqual(['method_in_progress{class="Worker",method="job"} 0']);
+  });
+
   test('instrument every method the class declares, prototype and static, and nothing else', async () => {
     const registry = new Registry();
     let getterCalls = 0;
