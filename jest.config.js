@@ -26,6 +26,7 @@ const OUT_OF_PROCESS_SPECS = [
   'spec/generate/rules.spec.ts',
   'spec/http-metrics/bench-http.spec.ts',
   'spec/package/pack.spec.ts',
+  'spec/support/consumers.spec.ts',
 ];
 const unitOnly = process.env.PROM_DECORATORS_SPECS === 'unit';
 

@@ -11,6 +11,8 @@ const DEBIAN_PACKAGES = {
   prometheus: 'prometheus',
   'prometheus-pushgateway': 'prometheus-pushgateway',
   openssl: 'openssl',
+  // Debian's own Python, which python3-prometheus-client installs into (a pyenv python3 on PATH would lack it).
+  python3: 'python3-prometheus-client',
 } as const;
 
 export type ExternalBinary = keyof typeof DEBIAN_PACKAGES;
@@ -26,12 +28,13 @@ function isExecutable(file: string): boolean {
 
 /**
  * The path of `name`: from its variable if set (PROMTOOL, PROMETHEUS, PROMETHEUS_PUSHGATEWAY,
- * OPENSSL), else from PATH, else Debian's /usr/bin. Throws naming the package when there is none.
+ * OPENSSL, PYTHON3), else from PATH (never for python3), else Debian's /usr/bin. Throws naming the package when there is none.
  */
 export function requireBinary(name: ExternalBinary): string {
   const variable = name.toUpperCase().replace(/-/g, '_');
   const override = process.env[variable];
-  const candidates = override ? [override] : [...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((folder) => join(folder, name)), join('/usr/bin', name)];
+  const onPath = name === 'python3' ? [] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((folder) => join(folder, name));
+  const candidates = override ? [override] : [...onPath, join('/usr/bin', name)];
   const path = candidates.find(isExecutable);
   if (path === undefined) {
     const debianPackage = DEBIAN_PACKAGES[name];
