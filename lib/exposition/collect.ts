@@ -19,6 +19,8 @@ export interface CollectedMetric {
   type: string;
   values?: CollectedSample[];
   aggregator?: string;
+  /** Info's `info` and Enum's `stateset`, for the OpenMetrics format (the text format writes `type`). */
+  openMetricsType?: 'info' | 'stateset';
 }
 
 export interface CollectFailure {

@@ -64,7 +64,7 @@ export class Enum<S extends string = string> implements ShapedMetric {
 
   get(): PublishedMetric {
     const values = this.states.map((state, index) => ({ labels: { [this.name]: state }, value: index === this.current ? 1 : 0 }));
-    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+    return { name: this.name, help: this.help, type: this.type, openMetricsType: 'stateset', values, aggregator: this.aggregator };
   }
 
   reset(): void {

@@ -18,6 +18,11 @@ export interface PublishedMetric {
   type: string;
   values: PublishedValue[];
   aggregator: string;
+  /**
+   * The OpenMetrics type, when it differs from `type` (which the client and the text format read):
+   * Info is an OpenMetrics `info`, Enum a `stateset`; both stay gauges in the text format.
+   */
+  openMetricsType?: 'info' | 'stateset';
 }
 
 /** The value every computed label takes once a family has reached its series cap. */

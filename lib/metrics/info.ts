@@ -54,7 +54,7 @@ export class Info implements ShapedMetric {
   }
 
   get(): PublishedMetric {
-    return { name: this.name, help: this.help, type: this.type, values: [{ labels: this.labels, value: 1 }], aggregator: this.aggregator };
+    return { name: this.name, help: this.help, type: this.type, openMetricsType: 'info', values: [{ labels: this.labels, value: 1 }], aggregator: this.aggregator };
   }
 
   reset(): void {}
