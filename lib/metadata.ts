@@ -7,8 +7,6 @@ import 'reflect-metadata';
 import type { MetricDescription } from './core/probe.js';
 import { store } from './store.js';
 
-const INSTRUMENTED_KEY = 'prom-decorators:instrumented';
-
 /** One metric a decorator writes for a method. */
 export interface InstrumentedMetric extends MetricDescription {
   decorator: string;
@@ -27,13 +25,28 @@ export interface InstrumentedClass {
   methods: InstrumentedMethod[];
 }
 
-/** Classes in the order they were first instrumented; metadata cannot be enumerated. */
-const instrumentedClasses = store.instrumentedClasses;
+/** On a class constructor: its own instrumented methods. */
+const INSTRUMENTED_KEY = 'prom-decorators:instrumented';
+/** On our wrapper of a plain function: the function's entry, never read as a class's methods. */
+const INSTRUMENTED_FUNCTION_KEY = 'prom-decorators:instrumented-function';
+
+/** Weak references, in the order first instrumented: metadata cannot be enumerated. */
+const { instrumentedClasses, instrumentedFunctions, instrumentedRefs, forgetInstrumented } = store;
 
 /** Records that a decorator on `methodName` of `constructor` writes `metric`. */
-export function recordInstrumented(constructor: object | undefined, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
-  if (constructor === undefined) return recordFunction(methodName, metric);
-  const own: InstrumentedMethod[] = Reflect.getOwnMetadata(INSTRUMENTED_KEY, constructor) ?? [];
+export function recordInstrumented(constructor: object, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
+  record(INSTRUMENTED_KEY, constructor, methodName, isStatic, metric);
+  holdWeakly(constructor, instrumentedClasses);
+}
+
+/** Records that `wrapper`, our wrapper of a plain function, writes `metric`; listed under a class named "". */
+export function recordInstrumentedFunction(wrapper: object, functionName: string, metric: InstrumentedMetric): void {
+  record(INSTRUMENTED_FUNCTION_KEY, wrapper, functionName, false, metric);
+  holdWeakly(wrapper, instrumentedFunctions);
+}
+
+function record(key: string, target: object, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
+  const own: InstrumentedMethod[] = Reflect.getOwnMetadata(key, target) ?? [];
   // A new list (never the parent's, never push: exact-size arrays), with the metric kept as
   // given (each decorator builds a fresh description); every read returns copies.
   const index = own.findIndex((candidate) => candidate.name === methodName && candidate.static === isStatic);
@@ -41,42 +54,68 @@ export function recordInstrumented(constructor: object | undefined, methodName: 
     index === -1
       ? [...own, { name: methodName, static: isStatic, metrics: [metric] }]
       : own.map((method, at) => (at === index ? { ...method, metrics: [...method.metrics, metric] } : method));
-  Reflect.defineMetadata(INSTRUMENTED_KEY, methods, constructor);
-  instrumentedClasses.add(constructor);
+  Reflect.defineMetadata(key, methods, target);
 }
 
-/** Plain functions wrapped by our decorators, listed under a class named "". */
-const instrumentedFunctions = store.instrumentedFunctions as InstrumentedMethod[];
+/** Listed while something else holds it; the store's FinalizationRegistry forgets it once collected. */
+function holdWeakly(target: object, targets: Set<WeakRef<object>>): void {
+  if (instrumentedRefs.has(target)) return;
+  const ref = new WeakRef(target);
+  instrumentedRefs.set(target, ref);
+  targets.add(ref);
+  forgetInstrumented.register(target, ref);
+}
 
-function recordFunction(functionName: string, metric: InstrumentedMetric): void {
-  let entry = instrumentedFunctions.find((candidate) => candidate.name === functionName);
-  if (entry === undefined) instrumentedFunctions.push((entry = { name: functionName, static: false, metrics: [] }));
-  entry.metrics.push(metric);
+/** The targets still alive; a reference whose target is gone but not yet finalized is dropped here. */
+function* live(targets: Set<WeakRef<object>>): Generator<object> {
+  for (const ref of targets) {
+    const target = ref.deref();
+    if (target === undefined) targets.delete(ref);
+    else yield target;
+  }
 }
 
 /** The methods of one class that its own decorators instrument (never its parent's). */
 export function instrumentedMethodsOf(constructor: object): InstrumentedMethod[] {
-  const own: InstrumentedMethod[] = Reflect.getOwnMetadata(INSTRUMENTED_KEY, constructor) ?? [];
-  return own.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } })) }));
+  return copies(Reflect.getOwnMetadata(INSTRUMENTED_KEY, constructor) ?? []);
+}
+
+function copies(methods: InstrumentedMethod[]): InstrumentedMethod[] {
+  return methods.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } })) }));
 }
 
 /**
  * Every instrumented class and method with the metrics it writes (decorator, metric name,
- * type, label names, help): what dashboards and alert rules are generated from.
+ * type, label names, help): what dashboards and alert rules are generated from. Only classes
+ * and functions still alive are listed. A class declared again (a hot reload, a jest module
+ * reset) with the same name, methods and metrics is listed once, as its latest definition in
+ * the place of the first; plain functions are listed once by name, with every distinct metric
+ * a live function of that name writes.
  */
 export function listInstrumented(): InstrumentedClass[] {
-  const classes: InstrumentedClass[] = [...instrumentedClasses].map((constructor) => ({
-    className: (constructor as { name: string }).name,
-    target: constructor as InstrumentedClass['target'],
-    methods: instrumentedMethodsOf(constructor),
-  }));
-  if (instrumentedFunctions.length > 0) {
-    classes.push({
-      className: '',
-      target: undefined,
-      methods: instrumentedFunctions.map((method) => ({ ...method, metrics: method.metrics.map((metric) => ({ ...metric, labelNames: [...metric.labelNames], staticLabels: { ...metric.staticLabels } })) })),
-    });
+  const classes: InstrumentedClass[] = [];
+  const indexOfShape = new Map<string, number>();
+  for (const constructor of live(instrumentedClasses)) {
+    const entry: InstrumentedClass = { className: (constructor as { name: string }).name, target: constructor as InstrumentedClass['target'], methods: instrumentedMethodsOf(constructor) };
+    const shape = JSON.stringify([entry.className, entry.methods]);
+    const index = indexOfShape.get(shape);
+    if (index === undefined) indexOfShape.set(shape, classes.push(entry) - 1);
+    else classes[index] = entry;
   }
+  const functions = new Map<string, { method: InstrumentedMethod; metricShapes: Set<string> }>();
+  for (const wrapper of live(instrumentedFunctions)) {
+    for (const method of copies(Reflect.getOwnMetadata(INSTRUMENTED_FUNCTION_KEY, wrapper) ?? [])) {
+      let listed = functions.get(method.name);
+      if (listed === undefined) functions.set(method.name, (listed = { method: { ...method, metrics: [] }, metricShapes: new Set() }));
+      for (const metric of method.metrics) {
+        const shape = JSON.stringify(metric);
+        if (listed.metricShapes.has(shape)) continue;
+        listed.metricShapes.add(shape);
+        listed.method.metrics.push(metric);
+      }
+    }
+  }
+  if (functions.size > 0) classes.push({ className: '', target: undefined, methods: [...functions.values()].map((listed) => listed.method) });
   return classes;
 }
 

@@ -11,9 +11,16 @@ export interface SharedStore {
   /** Warn-once keys already logged, and the logger the app installed with setLogger() (log.ts). */
   readonly warned: Set<string>;
   logger: unknown;
-  /** Classes with instrumented methods, and instrumented plain functions (metadata.ts). */
-  readonly instrumentedClasses: Set<object>;
-  readonly instrumentedFunctions: unknown[];
+  /**
+   * Classes with instrumented methods, and our wrappers of plain functions, in the order first
+   * recorded (metadata.ts). Held weakly: a class a hot reload or a jest module reset declares
+   * again, or a function wrapped per request, goes when nothing else holds it, and
+   * `forgetInstrumented` then drops its reference. `instrumentedRefs` finds a target's own.
+   */
+  readonly instrumentedClasses: Set<WeakRef<object>>;
+  readonly instrumentedFunctions: Set<WeakRef<object>>;
+  readonly instrumentedRefs: WeakMap<object, WeakRef<object>>;
+  readonly forgetInstrumented: FinalizationRegistry<WeakRef<object>>;
   /** Per-holder and per-standard-metadata instrumentation, classes' skipped methods (core). */
   readonly byHolder: WeakMap<object, Map<string | symbol, unknown>>;
   /** Standard decorators' class metadata object → instance and static members, by name. */
@@ -32,11 +39,18 @@ export interface SharedStore {
 type GlobalWithStore = typeof globalThis & { [STORE_KEY]?: SharedStore };
 
 function createStore(): SharedStore {
+  const instrumentedClasses = new Set<WeakRef<object>>();
+  const instrumentedFunctions = new Set<WeakRef<object>>();
   return {
     warned: new Set(),
     logger: undefined,
-    instrumentedClasses: new Set(),
-    instrumentedFunctions: [],
+    instrumentedClasses,
+    instrumentedFunctions,
+    instrumentedRefs: new WeakMap(),
+    forgetInstrumented: new FinalizationRegistry((ref) => {
+      instrumentedClasses.delete(ref);
+      instrumentedFunctions.delete(ref);
+    }),
     byHolder: new WeakMap(),
     byMetadata: new WeakMap(),
     skipped: new WeakMap(),

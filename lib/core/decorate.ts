@@ -39,7 +39,11 @@ export function createDecorator(recipe: ProbeRecipe): InstrumentDecorator {
       return decorateLegacyMember(recipe, target as object, key, descriptor as PropertyDescriptor | undefined);
     }
     if (typeof target === 'function' && arguments.length === 1) {
-      if (isClass(target)) return instrumentClass(recipe, target as AnyClass);
+      if (isClass(target)) {
+        instrumentClass(recipe, target as AnyClass);
+        // The class itself, so `const Service = Counted()(CompiledService)` keeps it (a legacy class decorator may return its class).
+        return target;
+      }
       return instrumentFunction(recipe, target as AnyFunction);
     }
     throw new DecoratorMisuseError(recipe.decorator, 'an unknown target', `it was applied to ${describe(target)}`, 'Apply it to a method, a class or a function');

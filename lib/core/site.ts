@@ -13,8 +13,26 @@ export function classOfHolder(holder: object): { constructor: object; className:
   return { constructor, className: (constructor as { name?: string }).name ?? '', isStatic };
 }
 
-/** True for an ES class (as opposed to a plain function): the two share `typeof 'function'`. */
+/**
+ * True for a class, as opposed to a plain function (the two share `typeof 'function'`), told
+ * by what it is: an ES class by its syntax, a compiled one (Babel, TypeScript's ES5 target) by
+ * methods on its prototype besides `constructor`, or by static methods defined non-enumerable
+ * as Babel's `_createClass` does. A plain `function fetchRepo() {}`, an arrow function, an
+ * async or generator function (whose prototype has no own members) are functions.
+ */
 export function isClass(value: unknown): boolean {
+  if (typeof value !== 'function') return false;
+  if (isEsClass(value)) return true;
+  const prototype: unknown = Object.getOwnPropertyDescriptor(value, 'prototype')?.value;
+  if (typeof prototype === 'object' && prototype !== null && Reflect.ownKeys(prototype).some((key) => key !== 'constructor')) return true;
+  return Reflect.ownKeys(value).some((key) => {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+    return key !== 'prototype' && !descriptor.enumerable && typeof descriptor.value === 'function';
+  });
+}
+
+/** True for a class written with the `class` keyword (and still so at run time, not compiled to a function). */
+export function isEsClass(value: unknown): boolean {
   return typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 

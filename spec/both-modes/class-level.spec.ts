@@ -113,6 +113,50 @@ describe('decorators on a class', () => {
     expect(text).not.toContain('healthCheck');
   });
 
+  test('a compiled class (a function with prototype or static methods, as Babel and TypeScript\'s ES5 target emit it) is a class; plain functions stay functions (issue 12, item 17)', async () => {
+    const registry = new Registry();
+    // TypeScript's ES5 output (Babel's loose mode is the same) for
+    // `class InvoiceService { prefix = 'invoice-'; find(id) { ... } static create() { ... } }`.
+    const InvoiceService = (function () {
+      function InvoiceService(this: { prefix: string }) {
+        this.prefix = 'invoice-';
+      }
+      InvoiceService.prototype.find = function (this: { prefix: string }, id: number): string {
+        return this.prefix + id;
+      };
+      InvoiceService.create = function (): { find(id: number): string } {
+        return new (InvoiceService as unknown as new () => { find(id: number): string })();
+      };
+      return InvoiceService;
+    })();
+    // Babel's _createClass defines methods non-enumerable: here a class with static methods only.
+    function Parser(): void {}
+    Object.defineProperty(Parser, 'parse', { value: (text: string) => text.length, enumerable: false, writable: true, configurable: true });
+    function fetchRepo(): string {
+      return 'repo';
+    }
+    const pages = function* pages(): Generator<number> {
+      yield 1;
+    };
+
+    expect(Counted({ registry })(InvoiceService)).toBe(InvoiceService);
+    Counted({ registry })(Parser);
+    const countedFetch = Counted({ registry })(fetchRepo);
+    const countedPages = Counted({ registry })(pages);
+    const countedArrow = Counted({ registry, method: 'arrow' })(() => 'arrow');
+    expect(InvoiceService.create().find(7)).toBe('invoice-7');
+    expect((Parser as unknown as { parse(text: string): number }).parse('abc')).toBe(3);
+    expect([countedFetch(), [...countedPages()], countedArrow()]).toEqual(['repo', [1], 'arrow']);
+    expect(lines(await registry.getSingleMetricAsString('method_calls_total')).filter((line) => line.endsWith(' 1'))).toEqual([
+      'method_calls_total{class="InvoiceService",method="find",result="ok"} 1',
+      'method_calls_total{class="InvoiceService",method="create",result="ok"} 1',
+      'method_calls_total{class="Parser",method="parse",result="ok"} 1',
+      'method_calls_total{class="",method="fetchRepo",result="ok"} 1',
+      'method_calls_total{class="",method="pages",result="ok"} 1',
+      'method_calls_total{class="",method="arrow",result="ok"} 1',
+    ]);
+  });
+
   test("inheritance: a subclass's decorators instrument its own methods; inherited ones keep the declaring class", async () => {
     const registry = new Registry();
     @Counted({ registry })

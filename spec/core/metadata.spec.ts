@@ -103,4 +103,35 @@ describe('listInstrumented()', () => {
     entryOf(Instrumented)!.methods.pop();
     expect(entryOf(Instrumented)!.methods[0].metrics[0].labelNames).toEqual(['class', 'method', 'result']);
   });
+
+  test('a class declared again with the same name, methods and metrics is listed once, as its latest definition; a changed one is listed apart (issue 12, item 7)', () => {
+    const registry = new Registry();
+    const declare = () => {
+      class ReloadedRepository {
+        @Counted({ registry }) load(): void {}
+      }
+      return ReloadedRepository;
+    };
+    const first = declare();
+    const latest = declare();
+    const declareChanged = () => {
+      class ReloadedRepository {
+        @Counted({ registry }) load(): void {}
+        @Timed({ registry }) save(): void {}
+      }
+      return ReloadedRepository;
+    };
+    const changed = declareChanged();
+    const listed = listInstrumented().filter((entry) => entry.className === 'ReloadedRepository');
+    expect(listed.map((entry) => entry.target)).toEqual([latest, changed]);
+    expect(listed.map((entry) => entry.target)).not.toContain(first);
+  });
+
+  test('plain functions are listed once by name, with every distinct metric the live ones write (issue 12, item 7)', () => {
+    const registry = new Registry();
+    const wrapped = [1, 2, 3].map(() => Counted({ registry })(function listedOnceHandler(): void {}));
+    Timed({ registry })(wrapped[0]);
+    const entries = listInstrumented().find((entry) => entry.className === '')!.methods.filter((method) => method.name === 'listedOnceHandler');
+    expect(entries.map((method) => method.metrics.map((metric) => metric.decorator))).toEqual([['Counted', 'Timed']]);
+  });
 });
