@@ -31,6 +31,27 @@ export interface ExposeMetricsOptions extends MetricsEndpointOptions {
   tls?: ExposeMetricsTlsOptions;
   /** Do not keep the process alive just for this server (CLIs, batch jobs). Default false. */
   unref?: boolean;
+  /**
+   * Seconds a client has to send its request headers (with TLS, to finish the handshake too);
+   * then it is answered 408 and closed, so idle half-sent requests (slowloris) cannot pile up.
+   * Default 5; Infinity for none.
+   */
+  headersTimeoutSeconds?: number;
+  /** Seconds a client has to send its whole request, at least `headersTimeoutSeconds`. Default 10; Infinity for none. */
+  requestTimeoutSeconds?: number;
+  /** Seconds an idle keep-alive connection stays open after an answer. Default 5 (Node's); Infinity for none. */
+  keepAliveTimeoutSeconds?: number;
+  /**
+   * Seconds without any traffic on a connection (a client that stopped reading its answer)
+   * before it is closed; longer than `timeoutSeconds`, so a slow collection is still answered.
+   * Default 30, or `timeoutSeconds` + 10 when that is longer; Infinity for none.
+   */
+  idleTimeoutSeconds?: number;
+  /**
+   * Connections open at once; a connection over the cap is closed as soon as it is accepted,
+   * so the endpoint never takes the app's file descriptors. Default 100; Infinity for none.
+   */
+  maxConnections?: number;
 }
 
 export interface ExposedMetrics {
@@ -56,7 +77,8 @@ export async function exposeMetrics(port: number, options: ExposeMetricsOptions 
   const registry = options.registry ?? globalRegistry;
   const path = options.path ?? '/metrics';
   const handler = metricsHandler({ ...options, registry, path });
-  const server = createServer(options.tls, handler);
+  const limits = connectionLimits(options);
+  const server = createServer(options.tls, limits, handler);
   await listen(server, port, options.host);
   if (options.defaultMetrics !== false) enableDefaultMetrics(registry);
   if (options.unref === true) server.unref();
@@ -74,11 +96,110 @@ export async function exposeMetrics(port: number, options: ExposeMetricsOptions 
   };
 }
 
-function createServer(tls: ExposeMetricsTlsOptions | undefined, handler: (request: IncomingMessage, response: ServerResponse) => void): Server {
-  if (tls === undefined) return createHttpServer(handler);
+/** Node's server settings, in milliseconds (0 for none), from the options in seconds. */
+interface ConnectionLimits {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  idleTimeout: number;
+  maxConnections: number;
+  /** How often Node looks for requests past headersTimeout or requestTimeout (its default, 30 s, would let them live that much longer). */
+  connectionsCheckingInterval: number;
+}
+
+const where = 'exposeMetrics()';
+// Node's timers take at most 2^31 - 1 ms (a longer one fires after 1 ms), and Node adds 1 s to the keep-alive timeout.
+const longestTimeoutSeconds = 2_147_482;
+
+function connectionLimits(options: ExposeMetricsOptions): ConnectionLimits {
+  const headersTimeoutSeconds = timeoutOption(options, 'headersTimeoutSeconds', 5);
+  const requestTimeoutSeconds = timeoutOption(options, 'requestTimeoutSeconds', 10);
+  if (headersTimeoutSeconds > requestTimeoutSeconds) {
+    throw new EndpointOptionsError(
+      where,
+      'headersTimeoutSeconds',
+      `headersTimeoutSeconds ${headersTimeoutSeconds} must not be longer than requestTimeoutSeconds ${requestTimeoutSeconds}`,
+      `Pass { headersTimeoutSeconds: ${headersTimeoutSeconds}, requestTimeoutSeconds: ${headersTimeoutSeconds} } or a shorter headersTimeoutSeconds.`,
+    );
+  }
+  const keepAliveTimeoutSeconds = timeoutOption(options, 'keepAliveTimeoutSeconds', 5);
+  // metricsHandler() has validated timeoutSeconds; 10 is its default.
+  const collectionSeconds = options.timeoutSeconds ?? 10;
+  const longerThanCollection = collectionSeconds + 10 > longestTimeoutSeconds ? Infinity : collectionSeconds + 10;
+  const idleTimeoutSeconds = timeoutOption(options, 'idleTimeoutSeconds', Math.max(30, longerThanCollection));
+  if (idleTimeoutSeconds <= collectionSeconds && idleTimeoutSeconds !== Infinity) {
+    throw new EndpointOptionsError(
+      where,
+      'idleTimeoutSeconds',
+      `idleTimeoutSeconds ${idleTimeoutSeconds} must be longer than timeoutSeconds ${collectionSeconds}, or a slow collection's connection is closed before it is answered`,
+      `Pass { idleTimeoutSeconds: ${longerThanCollection} } or leave it out.`,
+    );
+  }
+  const maxConnections = options.maxConnections ?? 100;
+  if (typeof maxConnections !== 'number' || !(maxConnections === Infinity || (Number.isInteger(maxConnections) && maxConnections >= 1))) {
+    throw new EndpointOptionsError(
+      where,
+      'maxConnections',
+      `maxConnections ${shown(maxConnections)} must be a whole number of at least 1 (Infinity for none)`,
+      'Pass { maxConnections: 100 }.',
+    );
+  }
+  const milliseconds = (seconds: number) => (seconds === Infinity ? 0 : Math.ceil(seconds * 1000));
+  const checked = [headersTimeoutSeconds, requestTimeoutSeconds].filter((seconds) => seconds !== Infinity);
+  return {
+    headersTimeout: milliseconds(headersTimeoutSeconds),
+    requestTimeout: milliseconds(requestTimeoutSeconds),
+    keepAliveTimeout: milliseconds(keepAliveTimeoutSeconds),
+    idleTimeout: milliseconds(idleTimeoutSeconds),
+    maxConnections,
+    // A quarter of the shortest timeout, at most a second: a request is shed at most that late.
+    connectionsCheckingInterval: checked.length === 0 ? 30_000 : Math.max(10, Math.min(1000, Math.floor((Math.min(...checked) * 1000) / 4))),
+  };
+}
+
+type TimeoutOption = 'headersTimeoutSeconds' | 'requestTimeoutSeconds' | 'keepAliveTimeoutSeconds' | 'idleTimeoutSeconds';
+
+function timeoutOption(options: ExposeMetricsOptions, option: TimeoutOption, fallback: number): number {
+  const seconds = options[option] ?? fallback;
+  if (typeof seconds !== 'number' || !(seconds > 0) || (seconds > longestTimeoutSeconds && seconds !== Infinity)) {
+    throw new EndpointOptionsError(
+      where,
+      option,
+      `${option} ${shown(seconds)} must be a number above 0 and at most ${longestTimeoutSeconds} (about 24.8 days; Infinity for none)`,
+      `Pass { ${option}: ${fallback} }.`,
+    );
+  }
+  return seconds;
+}
+
+/** A number as written (Infinity, NaN), anything else as JSON ("5"). */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
+function createServer(
+  tls: ExposeMetricsTlsOptions | undefined,
+  limits: ConnectionLimits,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Server {
+  const server = tlsOrPlainServer(tls, limits, handler);
+  server.keepAliveTimeout = limits.keepAliveTimeout;
+  server.timeout = limits.idleTimeout;
+  if (limits.maxConnections !== Infinity) server.maxConnections = limits.maxConnections;
+  return server;
+}
+
+function tlsOrPlainServer(
+  tls: ExposeMetricsTlsOptions | undefined,
+  limits: ConnectionLimits,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Server {
+  const { headersTimeout, requestTimeout, connectionsCheckingInterval } = limits;
+  const httpOptions = { headersTimeout, requestTimeout, connectionsCheckingInterval };
+  if (tls === undefined) return createHttpServer(httpOptions, handler);
   if (tls.requireClientCertificate === true && tls.ca === undefined) {
     throw new EndpointOptionsError(
-      'exposeMetrics()',
+      where,
       'tls.requireClientCertificate',
       'tls.requireClientCertificate needs tls.ca, the CA that signs client certificates',
       'Pass { tls: { key, cert, ca, requireClientCertificate: true } }.',
@@ -86,6 +207,9 @@ function createServer(tls: ExposeMetricsTlsOptions | undefined, handler: (reques
   }
   return createHttpsServer(
     {
+      ...httpOptions,
+      // Before the handshake there is no request yet; it gets the headers' time (tls' default is 120 s, and 0 means that default).
+      handshakeTimeout: headersTimeout === 0 ? longestTimeoutSeconds * 1000 : headersTimeout,
       key: tls.key,
       cert: tls.cert,
       ca: tls.ca,
