@@ -7,9 +7,11 @@ export interface CollectedSample {
   labels?: Record<string, string | number | undefined>;
   /** Labels a prom-client histogram shares between its bucket samples (from `getForPromString()`). */
   sharedLabels?: Record<string, string | number | undefined>;
+  /** A number; a broken collector can leave anything here, which the renderer skips. */
   value: number;
   metricName?: string;
-  exemplar?: { labelSet?: Record<string, string | number>; value?: number; timestamp?: number } | null;
+  /** A client `inc()` that threw while setting it leaves `{ labelSet: {}, value: null }`: the renderer skips such exemplars. */
+  exemplar?: { labelSet?: Record<string, string | number>; value?: number | null; timestamp?: number } | null;
 }
 
 /** One metric family as `get()` returns it. */

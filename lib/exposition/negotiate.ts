@@ -12,8 +12,26 @@ export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 /** OpenMetrics 1.0.0; the body ends with `# EOF`. */
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
-export function contentTypeOf(format: ExpositionFormat): string {
-  return format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+/**
+ * The name escaping a Prometheus 3 / OpenMetrics 2.0 scraper asks for with an `escaping`
+ * parameter in `Accept`. Every name we write is a classic one (letters, digits, `_`, `:`),
+ * which reads the same under each scheme: the body never changes, only the Content-Type
+ * says the scheme was applied.
+ */
+export type NameEscaping = 'allow-utf-8' | 'underscores' | 'dots' | 'values';
+
+const NAME_ESCAPINGS: ReadonlySet<string> = new Set<NameEscaping>(['allow-utf-8', 'underscores', 'dots', 'values']);
+
+/** What to serve: the format, and the name escaping the chosen media range asked for (if any). */
+export interface Negotiated {
+  format: ExpositionFormat;
+  escaping?: NameEscaping;
+}
+
+/** The Content-Type of `format`, with `; escaping=...` (as Go's expfmt writes it) when one was asked for. */
+export function contentTypeOf(format: ExpositionFormat, escaping?: NameEscaping): string {
+  const contentType = format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+  return escaping === undefined ? contentType : `${contentType}; escaping=${escaping}`;
 }
 
 interface MediaRange {
@@ -28,16 +46,29 @@ interface MediaRange {
  * range listed first wins (as Go's expfmt does). Missing, unknown or `*` / `*` gives text.
  */
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
-  if (accept === undefined || accept === '') return 'text';
+  return negotiateExposition(accept).format;
+}
+
+/**
+ * The format as negotiateFormat chooses it, plus the `escaping` parameter of the media range
+ * that won (`allow-utf-8`, `underscores`, `dots`, `values`; an unknown one is ignored).
+ */
+export function negotiateExposition(accept: string | undefined): Negotiated {
+  if (accept === undefined || accept === '') return { format: 'text' };
   const ranges = parseList(accept).map(toMediaRange);
   // A stable sort keeps header order among equal weights.
   ranges.sort((a, b) => b.q - a.q);
   for (const range of ranges) {
     if (range.q <= 0) break;
-    if (isOpenMetrics(range)) return 'openmetrics';
-    if (isText(range)) return 'text';
+    if (isOpenMetrics(range)) return withEscaping('openmetrics', range);
+    if (isText(range)) return withEscaping('text', range);
   }
-  return 'text';
+  return { format: 'text' };
+}
+
+function withEscaping(format: ExpositionFormat, range: MediaRange): Negotiated {
+  const escaping = range.parameters.get('escaping');
+  return escaping !== undefined && NAME_ESCAPINGS.has(escaping) ? { format, escaping: escaping as NameEscaping } : { format };
 }
 
 /** Whether the response may be gzipped: `gzip` (or `*` when gzip is not named) with q > 0. */

@@ -6,8 +6,8 @@ import { EndpointOptionsError } from '../errors.js';
 import { warnOnce } from '../log.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
 import { registrySource, sharedCollections, type Collection, type MetricsSource } from './collect.js';
-import { acceptsGzip, contentTypeOf, negotiateFormat } from './negotiate.js';
-import { renderCollection } from './render.js';
+import { acceptsGzip, contentTypeOf, negotiateExposition } from './negotiate.js';
+import { renderCollection, type OnSkipped } from './render.js';
 import { checkAuthorization, validateAuthOptions, type EndpointAuthOptions } from './security.js';
 import { detachedSelfMetrics, selfMetricsFor, type SelfMetrics } from './self-metrics.js';
 
@@ -38,7 +38,8 @@ export interface MetricsEndpointOptions extends EndpointAuthOptions {
   onError?: 'fail' | 'continue';
   /**
    * Count scrapes in the served registry: `prom_decorators_scrapes_total{code}`,
-   * `prom_decorators_scrapes_in_flight`, `prom_decorators_collect_errors_total`. Default true.
+   * `prom_decorators_scrapes_in_flight`, `prom_decorators_collect_errors_total`,
+   * `prom_decorators_exposition_skipped_total{reason}`. Default true.
    */
   selfMetrics?: boolean;
   /**
@@ -80,6 +81,7 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
   const source: MetricsSource = sharedCollections(
     options.cluster ? clusterSource(registry, options.cluster === true ? {} : options.cluster, self, where) : registrySource(registry),
   );
+  const countSkipped: OnSkipped = (reason) => self.skipped.inc({ reason });
   let inFlight = 0;
 
   const answer = (response: ScrapeResponse): ScrapeResponse => {
@@ -126,10 +128,10 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
       }
       if (settings.onError === 'fail') return plain(500, `Collecting metric "${collection.failures[0].name}" failed`);
     }
-    const format = negotiateFormat(request.header('accept'));
-    let body = Buffer.from(renderCollection(collection, format), 'utf8');
+    const { format, escaping } = negotiateExposition(request.header('accept'));
+    let body = Buffer.from(renderCollection(collection, format, countSkipped), 'utf8');
     const headers: Record<string, string | string[]> = {
-      'Content-Type': contentTypeOf(format),
+      'Content-Type': contentTypeOf(format, escaping),
       Vary: 'Accept, Accept-Encoding',
       'Cache-Control': 'no-store',
     };

@@ -18,6 +18,11 @@ export interface SelfMetrics {
   collectErrors: ClientCounter;
   /** `prom_decorators_cluster_worker_failures_total{reason}`: workers that did not answer a scrape. */
   workerFailures: ClientCounter<'reason'>;
+  /**
+   * `prom_decorators_exposition_skipped_total{reason}`: what a scrape left out because a consumer
+   * would refuse it (reason: name_clash, invalid_sample, invalid_exemplar), once per scrape.
+   */
+  skipped: ClientCounter<'reason'>;
 }
 
 const byRegistry = store.selfMetrics as WeakMap<MetricsRegistry, SelfMetrics>;
@@ -35,6 +40,12 @@ export function selfMetricsFor(registry: MetricsRegistry): SelfMetrics {
       'Cluster workers whose metrics were missing from a scrape (reason: timeout, error, disconnected).',
       ['reason'],
     ),
+    skipped: counter(
+      registry,
+      'prom_decorators_exposition_skipped_total',
+      'Families, samples and exemplars a scrape left out because a consumer would refuse them (reason: name_clash, invalid_sample, invalid_exemplar).',
+      ['reason'],
+    ),
   };
   byRegistry.set(registry, created);
   return created;
@@ -47,6 +58,7 @@ export function detachedSelfMetrics(): SelfMetrics {
     inFlight: createGauge('prom_decorators_scrapes_in_flight', '-', undefined),
     collectErrors: createCounter('prom_decorators_collect_errors_total', '-', [], undefined),
     workerFailures: createCounter('prom_decorators_cluster_worker_failures_total', '-', ['reason'], undefined),
+    skipped: createCounter('prom_decorators_exposition_skipped_total', '-', ['reason'], undefined),
   };
 }
 

@@ -36,7 +36,7 @@ describe('renderMetrics', () => {
     }
   });
 
-  test('OpenMetrics: counter family without _total, samples with it, escaped help, # EOF at the end', async () => {
+  test('OpenMetrics: counter family without _total, samples with it, escaped help, canonical le, # EOF at the end', async () => {
     const registry = promClientRegistry();
     const { contentType, body } = await renderMetrics({ registry, accept: OPENMETRICS });
     expect(contentType).toBe(OPENMETRICS_CONTENT_TYPE);
@@ -47,7 +47,7 @@ describe('renderMetrics', () => {
     ]);
     expect(sampleLines(body, 'latency_seconds')).toEqual([
       'latency_seconds_bucket{le="0.1",service="trees",path="/"} 0',
-      'latency_seconds_bucket{le="1",service="trees",path="/"} 1',
+      'latency_seconds_bucket{le="1.0",service="trees",path="/"} 1',
       'latency_seconds_bucket{le="+Inf",service="trees",path="/"} 1',
       'latency_seconds_sum{service="trees",path="/"} 0.5',
       'latency_seconds_count{service="trees",path="/"} 1',
