@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { warnOnce } from '../log.js';
 import { requireFromLibrary } from './require-from-library.cjs';
-import type { ClientCounter, ClientGauge, ClientPushgateway, ClientSummary, MetricsRegistry, PrometheusClient } from './registry.js';
+import type { ClientCounter, ClientGauge, ClientSummary, MetricsRegistry, PrometheusClient } from './registry.js';
 
 /**
  * The one module that touches the Prometheus client. Two packages publish it: the renamed
@@ -118,6 +119,78 @@ export function defaultLabelsOf(registry: MetricsRegistry): Record<string, strin
 /** The name of every digest: its samples' names are this plus a suffix. */
 export const DIGEST_NAME = 'prom_decorators_digest';
 
+/** A t-digest centroid: the mean of some observations and how many they are. */
+export interface DigestCentroid {
+  mean: number;
+  n: number;
+}
+
+/** One series of a digest, as the client's Summary holds it. */
+export interface DigestSeries {
+  labels: Record<string, string | number>;
+  count: number;
+  sum: number;
+  /** One per percentile asked for; NaN when the window holds no observation (OpenMetrics). */
+  quantiles: number[];
+  /** The centroids of the current window, what another process merges (see mergeDigests). */
+  centroids(): DigestCentroid[];
+}
+
+interface ClientDigestEntry {
+  labels: Record<string, string | number>;
+  count: number;
+  sum: number;
+  td: { size(): number; compress(): void; percentile(q: number): number | undefined; ringBuffer: { toArray(): DigestCentroid[] }[]; currentBuffer: number };
+}
+
+/**
+ * Every series of a client Summary, read from its internals (@prometheus-io/client keeps them
+ * in a LabelMap `store`, prom-client 15 in `hashMap`). Unlike the Summary's own `get()`, an
+ * empty window gives NaN, not 0, and an observed 0 stays 0.
+ */
+export function readDigest(summary: ClientSummary, percentiles: readonly number[]): DigestSeries[] {
+  const internals = summary as unknown as { store?: { values(): Iterable<{ value: ClientDigestEntry }> }; hashMap?: Record<string, ClientDigestEntry> };
+  const entries = internals.store !== undefined ? [...internals.store.values()].map((entry) => entry.value) : Object.values(internals.hashMap ?? {});
+  return entries.map((entry) => {
+    const window = entry.td;
+    const empty = window.size() === 0; // size() rotates the window first
+    if (!empty) window.compress();
+    return {
+      labels: entry.labels,
+      count: entry.count,
+      sum: entry.sum,
+      quantiles: percentiles.map((q) => (empty ? NaN : (window.percentile(q) ?? NaN))),
+      centroids: () => {
+        const current = window.ringBuffer[window.currentBuffer];
+        // The client's ring starts as one digest object in every slot, so each observation was
+        // pushed into it once per slot still holding it: divide the counts back.
+        const copies = window.ringBuffer.filter((bucket) => bucket === current).length;
+        return current.toArray().map(({ mean, n }) => ({ mean, n: n / copies }));
+      },
+    };
+  });
+}
+
+interface TDigestConstructor {
+  new (): { push_centroid(centroids: DigestCentroid[]): void; compress(): void; size(): number; percentile(q: number): number | undefined };
+}
+
+let tdigest: TDigestConstructor | undefined;
+
+/**
+ * The quantiles of the observations behind several digests' centroids (a cluster's workers),
+ * with the t-digest the client itself uses: each lies between the smallest and the largest
+ * observation. NaN when there is none.
+ */
+export function mergeDigests(centroidLists: readonly DigestCentroid[][], percentiles: readonly number[]): number[] {
+  tdigest ??= (createRequire(requireFromLibrary.resolve(clientName))('tdigest') as { TDigest: TDigestConstructor }).TDigest;
+  const merged = new tdigest();
+  for (const centroids of centroidLists) merged.push_centroid(centroids);
+  if (merged.size() === 0) return percentiles.map(() => NaN);
+  merged.compress();
+  return percentiles.map((q) => merged.percentile(q) ?? NaN);
+}
+
 /**
  * What the library takes from a client module: its global register and its own metric types,
  * for what plain numbers cannot do. A function of the module, so the contract spec can bind
@@ -154,11 +227,6 @@ export function bindClient(client: PrometheusClient) {
       client.collectDefaultMetrics({ register: registry });
     },
 
-    /** The client's Pushgateway, pushing `registry`. */
-    createPushgateway(url: string, requestOptions: object, registry: MetricsRegistry): ClientPushgateway {
-      return new client.Pushgateway(url, requestOptions, registry);
-    },
-
     /**
      * The client's cluster aggregation of one family's per-worker copies (each metric's
      * `aggregator`: sum, max, ...). Returns the aggregated metric objects to read.
@@ -173,6 +241,6 @@ export function bindClient(client: PrometheusClient) {
   };
 }
 
-export const { globalRegistry, createCounter, createGauge, createDigest, collectDefaultMetrics, createPushgateway, aggregateAcrossWorkers } = bindClient(
+export const { globalRegistry, createCounter, createGauge, createDigest, collectDefaultMetrics, aggregateAcrossWorkers } = bindClient(
   requireFromLibrary(clientName) as PrometheusClient,
 );

@@ -33,7 +33,6 @@ export interface ClientSummary {
   get(): Promise<{ values: { labels: Record<string, string | number>; value: number; metricName?: string }[] }>;
 }
 
-export type ClientPushgateway = Record<'push' | 'pushAdd' | 'delete', (parameters: { jobName: string; groupings?: Record<string, string> }) => Promise<unknown>>;
 
 interface MetricConfiguration<L extends string> {
   name: string;
@@ -50,7 +49,6 @@ export interface PrometheusClient {
   Summary: new (
     configuration: MetricConfiguration<string> & { percentiles: number[]; maxAgeSeconds?: number; ageBuckets?: number },
   ) => ClientSummary;
-  Pushgateway: new (url: string, options: object, registry: MetricsRegistry) => ClientPushgateway;
   collectDefaultMetrics(options: { register: MetricsRegistry }): void;
   /** `@prometheus-io/client` 0.16 names the cluster aggregator ClusterRegistry; prom-client 15 AggregatorRegistry. */
   ClusterRegistry?: { aggregate(metricsOfEachWorker: object[][]): MetricsRegistry };

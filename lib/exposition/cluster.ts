@@ -1,9 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
-import { aggregateAcrossWorkers, globalRegistry } from '../client/bridge.js';
+import { aggregateAcrossWorkers, globalRegistry, mergeDigests, metricIn } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
 import { store } from '../store.js';
 import { warnOnce } from '../log.js';
+import { SUMMARY_DIGESTS, type SummaryDigests } from '../metrics/summary-family.js';
 import { collectRegistry, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
 import type { SelfMetrics } from './self-metrics.js';
 
@@ -12,7 +13,16 @@ import type { SelfMetrics } from './self-metrics.js';
  * primary's request with its collected families; the primary sums them with the client's
  * cluster aggregation (`ClusterRegistry.aggregate`, prom-client's `AggregatorRegistry`; each
  * metric's `aggregator`: counters and histograms and method_in_progress summed, last-called
- * timestamps by max). Unlike the client's `clusterMetrics()`, a worker that is dead or slow does not fail the scrape: it is left
+ * timestamps by max). Three kinds mean something else across processes, and are ours:
+ * - summaries: `_sum` and `_count` are summed; the quantiles of our own summary families are
+ *   those of every worker's observations, merged from the digests each worker sends; a summary
+ *   the primary cannot merge (a plain client Summary) keeps one quantile series per process
+ *   (`worker` label), since a sum or mean of quantiles is no quantile of anything;
+ * - Enum (stateset): one stateset per worker, `worker` label, each exactly as the worker has it;
+ * - Info: the workers' label sets, each once.
+ * For Enum and Info the primary's own copy is served only when no worker reports the family: a
+ * module imported in both would otherwise show the primary's untouched initial state.
+ * Unlike the client's `clusterMetrics()`, a worker that is dead or slow does not fail the scrape: it is left
  * out and counted in `prom_decorators_cluster_worker_failures_total{reason}`.
  *
  * The messages are our own (not the client's), so the client's own cluster registry in the
@@ -38,10 +48,15 @@ interface MetricsRequestMessage {
   names?: string[];
 }
 
+/** A family as a worker sends it: our summary families add their digests. */
+interface WorkerMetric extends CollectedMetric {
+  digests?: SummaryDigests;
+}
+
 interface MetricsResponseMessage {
   type: typeof RESPONSE;
   requestId: number;
-  metrics: CollectedMetric[];
+  metrics: WorkerMetric[];
   failures: { name: string; message: string }[];
 }
 
@@ -70,7 +85,7 @@ export function clusterWorkerMetrics(options: ClusterWorkerOptions = {}): () => 
       const reply: MetricsResponseMessage = {
         type: RESPONSE,
         requestId: message.requestId,
-        metrics: collection.metrics.map((metric) => encodeForIpc(withDefaultLabels(metric, collection.defaultLabels))),
+        metrics: withDigests(registry, collection.metrics).map((metric) => encodeForIpc(withDefaultLabels(metric, collection.defaultLabels))),
         failures: collection.failures.map((failure) => ({ name: failure.name, message: String((failure.error as Error)?.message ?? failure.error) })),
       };
       process.send?.(reply, undefined, undefined, (error: Error | null) => {
@@ -85,7 +100,7 @@ export function clusterWorkerMetrics(options: ClusterWorkerOptions = {}): () => 
 type FailureReason = 'timeout' | 'error' | 'disconnected';
 
 interface WorkerAnswer {
-  metrics?: CollectedMetric[];
+  metrics?: WorkerMetric[];
   failures?: CollectFailure[];
   failed?: FailureReason;
 }
@@ -113,13 +128,13 @@ export function clusterSource(registry: MetricsRegistry, options: ClusterAggrega
         collectRegistry(registry, names),
         ...workers.map((worker) => askWorker(worker, names, workerTimeoutMs)),
       ]);
-      const sources: CollectedMetric[][] = [local.metrics.map((metric) => withDefaultLabels(metric, local.defaultLabels))];
+      const sources: Source[] = [{ worker: PRIMARY, metrics: withDigests(registry, local.metrics).map((metric) => withDefaultLabels(metric, local.defaultLabels)) }];
       const failures = [...local.failures];
-      for (const answer of answers) {
+      answers.forEach((answer, index) => {
         if (answer.failed !== undefined) self.workerFailures.inc({ reason: answer.failed });
-        if (answer.metrics !== undefined) sources.push(answer.metrics);
+        if (answer.metrics !== undefined) sources.push({ worker: String(workers[index].id), metrics: answer.metrics });
         if (answer.failures !== undefined) failures.push(...answer.failures);
-      }
+      });
       return { metrics: aggregate(sources, failures), failures, defaultLabels: {} };
     },
   };
@@ -165,25 +180,130 @@ function listenForAnswers(): void {
   });
 }
 
-/** The client's aggregation; a family it cannot aggregate is reported as a failure, not thrown. */
-function aggregate(sources: CollectedMetric[][], failures: CollectFailure[]): CollectedMetric[] {
-  const byName = new Map<string, CollectedMetric[]>();
-  for (const metrics of sources) {
+/** One process's families: a worker's (its cluster id) or the primary's own. */
+interface Source {
+  worker: string;
+  metrics: WorkerMetric[];
+}
+
+/** The `worker` label value of the primary's own series. */
+const PRIMARY = 'primary';
+
+/** The label that tells processes apart where their series are not combined. */
+const WORKER_LABEL = 'worker';
+
+interface Copy {
+  worker: string;
+  metric: WorkerMetric;
+}
+
+/** Aggregates each family over its copies; a family that cannot be aggregated is reported as a failure, not thrown. */
+function aggregate(sources: Source[], failures: CollectFailure[]): CollectedMetric[] {
+  const byName = new Map<string, Copy[]>();
+  for (const { worker, metrics } of sources) {
     for (const metric of metrics) {
-      const list = byName.get(metric.name) ?? [];
-      list.push({ ...metric, aggregator: metric.aggregator ?? 'sum', values: metric.values ?? [] });
-      byName.set(metric.name, list);
+      const copies = byName.get(metric.name) ?? [];
+      copies.push({ worker, metric: { ...metric, aggregator: metric.aggregator ?? 'sum', values: metric.values ?? [] } });
+      byName.set(metric.name, copies);
     }
   }
   const result: CollectedMetric[] = [];
-  for (const [name, family] of byName) {
+  for (const [name, copies] of byName) {
     try {
-      for (const metric of aggregateAcrossWorkers<CollectedMetric>(family)) result.push(metric.get() as CollectedMetric);
+      result.push(...aggregateFamily(copies));
     } catch (error) {
       failures.push({ name, error });
     }
   }
   return result;
+}
+
+function aggregateFamily(copies: Copy[]): CollectedMetric[] {
+  const [{ metric: first }] = copies;
+  if (first.openMetricsType === 'stateset' || first.openMetricsType === 'info') {
+    const reported = copies.filter((copy) => copy.worker !== PRIMARY);
+    const served = reported.length > 0 ? reported : copies;
+    const values = first.openMetricsType === 'stateset' ? perWorkerStates(served) : distinctLabelSets(served);
+    return [{ name: first.name, help: first.help, type: first.type, openMetricsType: first.openMetricsType, aggregator: first.aggregator, values }];
+  }
+  if (first.type === 'summary') return [aggregateSummary(copies)];
+  return withClientAggregation(copies.map((copy) => copy.metric));
+}
+
+/** The client's cluster aggregation (each metric's `aggregator`). */
+function withClientAggregation(copies: CollectedMetric[]): CollectedMetric[] {
+  return aggregateAcrossWorkers<CollectedMetric>(copies).map((metric) => metric.get() as CollectedMetric);
+}
+
+/** Each process's stateset, told apart by `worker`: every series stays 0 or 1, as a stateset must. */
+function perWorkerStates(copies: Copy[]): CollectedSample[] {
+  if (copies.length === 1 && copies[0].worker === PRIMARY) return copies[0].metric.values ?? [];
+  return copies.flatMap(({ worker, metric }) => (metric.values ?? []).map((sample) => ({ ...sample, labels: { ...sample.labels, [WORKER_LABEL]: worker } })));
+}
+
+/** Every label set some process reports, once, at 1. */
+function distinctLabelSets(copies: Copy[]): CollectedSample[] {
+  const seen = new Map<string, CollectedSample>();
+  for (const { metric } of copies) {
+    for (const sample of metric.values ?? []) {
+      const key = labelKey(sample.labels ?? {});
+      if (!seen.has(key)) seen.set(key, { labels: sample.labels, value: 1 });
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * `_sum` and `_count` summed; the quantiles merged from the digests when every copy has them
+ * (our summary families), else one quantile series per process with a `worker` label.
+ */
+function aggregateSummary(copies: Copy[]): CollectedMetric {
+  const [{ metric: first }] = copies;
+  const totals = withClientAggregation(copies.map(({ metric }) => ({ ...metric, values: (metric.values ?? []).filter((sample) => sample.metricName !== undefined) })))[0];
+  const sums = new Map<string, CollectedSample>();
+  const counts = new Map<string, CollectedSample>();
+  for (const sample of totals?.values ?? []) (sample.metricName?.endsWith('_count') ? counts : sums).set(labelKey(sample.labels ?? {}), sample);
+  const values: CollectedSample[] = [];
+  const mergeable = copies.every(({ metric }) => metric.digests !== undefined);
+  if (mergeable) {
+    const percentiles = first.digests?.percentiles ?? [];
+    const centroidsByLabels = new Map<string, SummaryDigests['series'][number]['centroids'][]>();
+    for (const { metric } of copies) {
+      for (const series of metric.digests?.series ?? []) {
+        const key = labelKey(series.labels);
+        centroidsByLabels.set(key, [...(centroidsByLabels.get(key) ?? []), series.centroids]);
+      }
+    }
+    for (const [key, count] of counts) {
+      const labels = count.labels ?? {};
+      const quantiles = mergeDigests(centroidsByLabels.get(key) ?? [], percentiles);
+      percentiles.forEach((quantile, index) => values.push({ labels: { quantile, ...labels }, value: quantiles[index] }));
+      values.push(sums.get(key) ?? { labels, value: 0, metricName: `${first.name}_sum` }, count);
+    }
+  } else {
+    for (const { worker, metric } of copies) {
+      for (const sample of metric.values ?? []) {
+        if (sample.metricName === undefined) values.push({ labels: { ...sample.labels, [WORKER_LABEL]: worker }, value: sample.value });
+      }
+    }
+    for (const [key, count] of counts) values.push(sums.get(key) ?? { labels: count.labels, value: 0, metricName: `${first.name}_sum` }, count);
+  }
+  return { name: first.name, help: first.help, type: first.type, aggregator: first.aggregator, values };
+}
+
+/** One string per label set, whatever the order of its labels. */
+function labelKey(labels: Record<string, string | number | undefined>): string {
+  return JSON.stringify(Object.keys(labels).sort().map((name) => [name, labels[name]]));
+}
+
+/** Our summary families' digests next to their collected samples, for the primary to merge. */
+function withDigests(registry: MetricsRegistry, metrics: CollectedMetric[]): WorkerMetric[] {
+  return metrics.map((metric) => {
+    if (metric.type !== 'summary') return metric;
+    const family = metricIn(registry, metric.name) as { [SUMMARY_DIGESTS]?: () => SummaryDigests } | undefined;
+    const digests = family?.[SUMMARY_DIGESTS]?.();
+    return digests === undefined ? metric : { ...metric, digests };
+  });
 }
 
 /** Plain per-sample labels (default and shared labels folded in), what aggregation groups by. */

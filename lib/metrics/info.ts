@@ -33,7 +33,7 @@ export class Info implements ShapedMetric {
 
   constructor(options: InfoOptions) {
     const base = options.name;
-    const problem = metricNameProblem(base);
+    const problem = metricNameProblem(base, '_info');
     if (problem !== undefined) throw new MetricOptionsError('Info', undefined, problem, 'Pass a name such as "application".');
     this.name = base.endsWith('_info') ? base : `${base}_info`;
     this.help = options.help ?? 'Static information about the application.';

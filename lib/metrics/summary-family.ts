@@ -1,4 +1,4 @@
-import { DIGEST_NAME, createDigest } from '../client/bridge.js';
+import { createDigest, readDigest, type DigestCentroid } from '../client/bridge.js';
 import type { ClientSummary } from '../client/registry.js';
 import { MetricFamily, type FamilyOptions, type PublishedMetric, type PublishedValue } from './family.js';
 import type { SummaryShape } from './registration.js';
@@ -12,7 +12,7 @@ import type { LabelValues, ObservedSeries } from './series.js';
 export class SummarySeries implements ObservedSeries {
   readonly pending = new Float64Array(PENDING_CAPACITY);
   pendingCount = 0;
-  /** Whether the digest holds this series yet; until then it is published as zeros. */
+  /** Whether the digest holds this series yet; until then it is published as never observed. */
   digested = false;
 
   constructor(
@@ -28,6 +28,15 @@ export class SummarySeries implements ObservedSeries {
 }
 
 const PENDING_CAPACITY = 256;
+
+/** Under this key our summary families give their digests (shared by every copy of the library). */
+export const SUMMARY_DIGESTS = Symbol.for('prom-decorators.summary-digests');
+
+/** A summary family's digests: what merging the same family of other processes needs. */
+export interface SummaryDigests {
+  percentiles: readonly number[];
+  series: { labels: Record<string, string | number>; centroids: DigestCentroid[] }[];
+}
 
 export class SummaryFamily extends MetricFamily<SummarySeries> {
   readonly type = 'summary';
@@ -45,22 +54,32 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
   }
 
   /** Summaries render as prom-client's own summaries do: from `get()`. */
-  override getForPromString(): Promise<PublishedMetric> {
+  override getForPromString(): PublishedMetric {
     return this.get();
   }
 
-  override async get(): Promise<PublishedMetric> {
-    const own = this.publishAll(); // flushes pending observations; publishes never-observed series as zeros
-    const digested = await this.digest.get();
-    for (const sample of digested.values) {
-      const metricName = (sample as { metricName?: string }).metricName;
-      own.values.push({
-        labels: sample.labels as PublishedValue['labels'],
-        value: sample.value,
-        metricName: metricName === undefined ? undefined : this.name + metricName.slice(DIGEST_NAME.length),
-      });
+  override get(): PublishedMetric {
+    const own = this.publishAll(); // flushes pending observations; publishes never-observed series
+    const { percentiles } = this.shape;
+    for (const series of readDigest(this.digest, percentiles)) {
+      // quantile first, as the client's Summary publishes it
+      percentiles.forEach((quantile, index) => own.values.push({ labels: { quantile, ...series.labels }, value: series.quantiles[index] }));
+      own.values.push({ labels: series.labels, value: series.sum, metricName: `${this.name}_sum` });
+      own.values.push({ labels: series.labels, value: series.count, metricName: `${this.name}_count` });
     }
     return own;
+  }
+
+  /**
+   * Each series' digest (its current window's centroids), what a cluster worker sends so the
+   * primary can merge the workers' observations instead of adding their quantiles. Read right
+   * after a collection, which has flushed every series' parked observations into the digest.
+   */
+  [SUMMARY_DIGESTS](): SummaryDigests {
+    return {
+      percentiles: this.shape.percentiles,
+      series: readDigest(this.digest, this.shape.percentiles).map((series) => ({ labels: series.labels, centroids: series.centroids() })),
+    };
   }
 
   protected createSeries(labels: LabelValues): SummarySeries {
@@ -70,8 +89,9 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
   protected publish(series: SummarySeries, into: PublishedValue[]): void {
     this.flush(series);
     if (series.digested) return;
-    // quantile first, as prom-client's digest publishes it, so a series keeps its label order after its first observation
-    for (const quantile of this.shape.percentiles) into.push({ labels: { quantile, ...series.labels }, value: 0 });
+    // quantile first, as the digest publishes it, so a series keeps its label order after its first observation;
+    // NaN, as OpenMetrics says for a quantile over no observation
+    for (const quantile of this.shape.percentiles) into.push({ labels: { quantile, ...series.labels }, value: NaN });
     into.push({ labels: series.labels, value: 0, metricName: `${this.name}_sum` });
     into.push({ labels: series.labels, value: 0, metricName: `${this.name}_count` });
   }

@@ -29,6 +29,37 @@ describe('Info and Enum, as in Python', () => {
     expect(() => state.state('paused' as 'running')).toThrow('Enum "application_state": "paused" is not one of its states. Pass one of: starting, running, stopped.');
   });
 
+  test('an Enum name that is no label name is refused at construction, with a fix (issue 13 §2)', () => {
+    const registry = new Registry();
+    expect(() => new Enum({ name: 'app:state', states: ['up'], registry })).toThrow(
+      'Enum "app:state": label name "app:state" is invalid (it must match [a-zA-Z_][a-zA-Z0-9_]*): an Enum\'s name is also the label of its state. Pass a name such as "app_state".',
+    );
+    expect(() => new Enum({ name: '__state', states: ['up'], registry })).toThrow(
+      'Enum "__state": label name "__state" is reserved (the "__" prefix belongs to Prometheus): an Enum\'s name is also the label of its state. Pass a name such as "state".',
+    );
+    expect(registry.getMetricsAsArray()).toEqual([]);
+  });
+
+  test('an Info named only "_info" is refused: its family name would be empty (issue 13 §3)', () => {
+    const registry = new Registry();
+    // the problem is worded by validation.ts's metricNameProblem, shared with the decorators' names
+    expect(() => new Info({ name: '_info', registry })).toThrow(/^Info: metric name "_info" is .*suffix "_info".*\. Pass a name such as "application"\.$/);
+    expect(registry.getMetricsAsArray()).toEqual([]);
+  });
+
+  test('resetMetrics() takes an Enum back to its initial state, not to the first (issue 12 §15)', async () => {
+    const registry = new Registry();
+    const state = new Enum({ name: 'door_state', states: ['open', 'closed', 'locked'], initial: 'closed', registry });
+    state.state('locked');
+    resetMetrics(registry);
+    expect(state.value).toBe('closed');
+    expect(await getSampleValue('door_state', { door_state: 'closed' }, registry)).toBe(1);
+    const plain = new Enum({ name: 'light_state', states: ['off', 'on'], registry });
+    plain.state('on');
+    resetMetrics(registry);
+    expect(plain.value).toBe('off');
+  });
+
   test('creating them again (a module re-import) replaces the old one instead of throwing', async () => {
     const registry = new Registry();
     new Enum({ name: 'mode', states: ['a', 'b'], registry });

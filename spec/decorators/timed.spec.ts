@@ -81,8 +81,9 @@ describe.each(METHOD_SHAPES)('@Timed on a $title method', (shape) => {
       [
         '# HELP example_app_summary_seconds Request latency',
         '# TYPE example_app_summary_seconds summary',
-        'example_app_summary_seconds{quantile="0.5",endpoint="/"} 0',
-        'example_app_summary_seconds{quantile="0.9",endpoint="/"} 0',
+        // NaN before the first observation (OpenMetrics; the client's text rendering spells it Nan)
+        'example_app_summary_seconds{quantile="0.5",endpoint="/"} Nan',
+        'example_app_summary_seconds{quantile="0.9",endpoint="/"} Nan',
         'example_app_summary_seconds_sum{endpoint="/"} 0',
         'example_app_summary_seconds_count{endpoint="/"} 0',
       ].join('\n'),
@@ -140,7 +141,7 @@ describe('@Timed options', () => {
       [
         '# HELP method_duration_seconds Duration of instrumented method calls in seconds (until the returned promise settles), by class, method and result.',
         '# TYPE method_duration_seconds summary',
-        'method_duration_seconds{quantile="0.99",class="Search",method="find",result="error"} 0',
+        'method_duration_seconds{quantile="0.99",class="Search",method="find",result="error"} Nan',
         'method_duration_seconds_sum{class="Search",method="find",result="error"} 0',
         'method_duration_seconds_count{class="Search",method="find",result="error"} 0',
         'method_duration_seconds{quantile="0.99",class="Search",method="find",result="ok"} 1.5',
@@ -161,7 +162,7 @@ describe('@Timed options', () => {
     const lines = (count: number, seconds: number) => [
       '# HELP request_processing_seconds Time spent processing request',
       '# TYPE request_processing_seconds summary',
-      `request_processing_seconds{quantile="0.5"} ${seconds}`,
+      `request_processing_seconds{quantile="0.5"} ${count === 0 ? 'Nan' : seconds}`,
       `request_processing_seconds_sum ${seconds * count}`,
       `request_processing_seconds_count ${count}`,
     ];

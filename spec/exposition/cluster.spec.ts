@@ -1,7 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { Registry } from '../support/prometheus-client.js';
-import { clusterWorkerMetrics, exposeMetrics, type ExposedMetrics } from '../../lib';
+import { clusterWorkerMetrics, Enum, exposeMetrics, Info, type ExposedMetrics } from '../../lib';
+import { declareFamily } from '../../lib/metrics/declare';
+import { parseWithPython, type ParsedFamily } from '../support/consumers';
 import { fetchUrl, PROMETHEUS_ACCEPT, promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines } from './http-client';
 
 // Real forked node:cluster workers running the TypeScript sources through a small loader.
@@ -46,13 +48,19 @@ function stopWorker(worker: Worker): Promise<void> {
 describe('node:cluster aggregation (issue 5 §4)', () => {
   const healthy: ReadyWorker[] = [];
   let exposed: ExposedMetrics;
+  // The primary's own registry: the same Enum, Info and summary as the workers, never touched
+  // here (a module imported by both), so nothing of it may show where workers report.
+  const primaryRegistry = new Registry();
+  new Enum({ name: 'kitchen_state', help: 'Kitchen state', states: ['starting', 'cooking', 'closed'], registry: primaryRegistry });
+  new Info({ name: 'kitchen_build', help: 'Kitchen build', labels: { version: '0.0.0-primary' }, registry: primaryRegistry });
+  declareFamily({ registry: primaryRegistry, kind: 'summary', name: 'kitchen_wait_seconds', help: 'kitchen_wait_seconds help', labelNames: [], declaredAt: 'cluster.spec.ts', summary: { percentiles: [0.5, 0.9] } }).seriesFor({});
 
   beforeAll(async () => {
     cluster.setupPrimary({ exec: WORKER_SCRIPT, execArgv: ['-r', LOADER], silent: false });
     healthy.push(...(await Promise.all([1, 2, 3].map((calls) => forkWorker({ WORKER_CALLS: String(calls) })))));
     exposed = await exposeMetrics(0, {
       host: '127.0.0.1',
-      registry: new Registry(),
+      registry: primaryRegistry,
       defaultMetrics: false,
       cluster: { workerTimeoutSeconds: 1 },
     });
@@ -106,6 +114,96 @@ describe('node:cluster aggregation (issue 5 §4)', () => {
     ]);
     expect(response.text.endsWith('# EOF\n')).toBe(true);
     expect(promtoolParseOpenMetrics(response.text)).toMatchObject({ status: 0 });
+  });
+
+  // Worker 1 observed 1, 1, 1; worker 2 observed 3, 3, 3; worker 3 nothing; the primary nothing.
+  test('our summaries merge the workers\' digests: each quantile lies between the smallest and largest observation (issue 13 §6)', async () => {
+    const response = await fetchUrl(`${exposed.url}?name[]=kitchen_wait_seconds`);
+    expect(sampleLines(response.text, 'kitchen_wait_seconds')).toEqual([
+      'kitchen_wait_seconds{quantile="0.5"} 2', // the sum of the workers' medians was 4
+      'kitchen_wait_seconds{quantile="0.9"} 3',
+      'kitchen_wait_seconds_sum 12',
+      'kitchen_wait_seconds_count 6',
+    ]);
+  });
+
+  test('a plain client Summary cannot be merged: its quantiles stay per worker, _sum and _count are summed (issue 13 §6)', async () => {
+    const response = await fetchUrl(`${exposed.url}?name[]=plate_weight_grams`);
+    expect(sampleLines(response.text, 'plate_weight_grams')).toEqual([
+      'plate_weight_grams{quantile="0.5",worker="1"} 1',
+      'plate_weight_grams{quantile="0.5",worker="2"} 3',
+      'plate_weight_grams{quantile="0.5",worker="3"} 2',
+      'plate_weight_grams_sum 14',
+      'plate_weight_grams_count 7',
+    ]);
+  });
+
+  test('a summary observed in no worker serves NaN quantiles, 0 for _sum and _count (issue 13 §8)', async () => {
+    const response = await fetchUrl(`${exposed.url}?name[]=kitchen_idle_seconds`);
+    expect(sampleLines(response.text, 'kitchen_idle_seconds')).toEqual([
+      'kitchen_idle_seconds{quantile="0.5"} NaN',
+      'kitchen_idle_seconds{quantile="0.9"} NaN',
+      'kitchen_idle_seconds_sum 0',
+      'kitchen_idle_seconds_count 0',
+    ]);
+  });
+
+  test('an Enum is one stateset per worker; an Info the workers\' label sets, once each; nothing of the primary\'s own copy (issue 13 §7)', async () => {
+    const response = await fetchUrl(`${exposed.url}?name[]=kitchen_state&name[]=kitchen_build_info`);
+    expect(sampleLines(response.text, 'kitchen_')).toEqual([
+      'kitchen_state{kitchen_state="starting",worker="1"} 0',
+      'kitchen_state{kitchen_state="cooking",worker="1"} 1',
+      'kitchen_state{kitchen_state="closed",worker="1"} 0',
+      'kitchen_state{kitchen_state="starting",worker="2"} 0',
+      'kitchen_state{kitchen_state="cooking",worker="2"} 1',
+      'kitchen_state{kitchen_state="closed",worker="2"} 0',
+      'kitchen_state{kitchen_state="starting",worker="3"} 0',
+      'kitchen_state{kitchen_state="cooking",worker="3"} 0',
+      'kitchen_state{kitchen_state="closed",worker="3"} 1',
+      'kitchen_build_info{version="1.0.0"} 1',
+      'kitchen_build_info{version="2.0.0"} 1',
+    ]);
+  });
+
+  test('the Python client\'s strict OpenMetrics parser reads the primary\'s summaries, stateset and info as served (issue 13 §6-8)', async () => {
+    const response = await fetchUrl(exposed.url, { headers: { Accept: PROMETHEUS_ACCEPT } });
+    const parsed = parseWithPython(response.text, 'openmetrics');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const family = (name: string): Pick<ParsedFamily, 'type' | 'samples'> | undefined => {
+      const found = parsed.families.find((candidate) => candidate.name === name);
+      return found && { type: found.type, samples: found.samples };
+    };
+    expect(family('kitchen_wait_seconds')).toEqual({
+      type: 'summary',
+      samples: [
+        { name: 'kitchen_wait_seconds', labels: { quantile: '0.5' }, value: 2, exemplar: null },
+        { name: 'kitchen_wait_seconds', labels: { quantile: '0.9' }, value: 3, exemplar: null },
+        { name: 'kitchen_wait_seconds_sum', labels: {}, value: 12, exemplar: null },
+        { name: 'kitchen_wait_seconds_count', labels: {}, value: 6, exemplar: null },
+      ],
+    });
+    expect(family('kitchen_idle_seconds')?.samples.map((sample) => sample.value)).toEqual(['nan', 'nan', 0, 0]);
+    expect(family('plate_weight_grams')?.samples.map((sample) => [sample.name, sample.labels, sample.value])).toEqual([
+      ['plate_weight_grams', { quantile: '0.5', worker: '1' }, 1],
+      ['plate_weight_grams', { quantile: '0.5', worker: '2' }, 3],
+      ['plate_weight_grams', { quantile: '0.5', worker: '3' }, 2],
+      ['plate_weight_grams_sum', {}, 14],
+      ['plate_weight_grams_count', {}, 7],
+    ]);
+    const states = family('kitchen_state');
+    expect(states?.type).toBe('stateset');
+    expect(states?.samples.filter((sample) => sample.value === 1).map((sample) => sample.labels)).toEqual([
+      { kitchen_state: 'cooking', worker: '1' },
+      { kitchen_state: 'cooking', worker: '2' },
+      { kitchen_state: 'closed', worker: '3' },
+    ]);
+    expect(family('kitchen_build')).toEqual({
+      type: 'info',
+      samples: [
+        { name: 'kitchen_build_info', labels: { version: '1.0.0' }, value: 1, exemplar: null },
+        { name: 'kitchen_build_info', labels: { version: '2.0.0' }, value: 1, exemplar: null },
+      ],
+    });
   });
 
   test('a worker that does not answer in time is left out and counted; the scrape still succeeds', async () => {
