@@ -27,6 +27,11 @@ const OUT_OF_PROCESS_SPECS = [
   'spec/http-metrics/bench-http.spec.ts',
   'spec/package/pack.spec.ts',
   'spec/support/consumers.spec.ts',
+  'spec/exposition/valid-exposition.spec.ts',
+  'spec/metrics/summary-family.spec.ts',
+  'spec/decorators/consumers.spec.ts',
+  'spec/core/redeclared-classes.spec.ts',
+  'spec/exposition/connection-limits-tls.spec.ts',
 ];
 const unitOnly = process.env.PROM_DECORATORS_SPECS === 'unit';
 

@@ -157,6 +157,7 @@ export class Instrumentation {
   /** The called probes' ends: off the all-static path, so its doubles are boxed only here. */
   private endProbes(startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallRecord | undefined): void {
     if (call !== undefined) {
+      call.failed = failed;
       if (failed) call.error = outcome;
       else call.result = outcome;
     }

@@ -55,6 +55,12 @@ export interface CallInfo<Args extends unknown[] = unknown[], Instance = unknown
   result: Awaited<Result> | undefined;
   /** What the call threw (its promise rejected with); undefined when it did not fail. */
   error: unknown;
+  /**
+   * Whether the call threw, its promise rejected or its iteration threw: false before it
+   * completes and when it succeeded. Tells a failure from a success even when the thrown
+   * value is `undefined`.
+   */
+  failed: boolean;
 }
 
 /** The per-call record when labels are computed: the label function's view plus the probes' tokens. */

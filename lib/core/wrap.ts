@@ -38,7 +38,7 @@ export function wrapFunction<F extends AnyFunction>(original: F, instrumentation
   // Computed labels need the call's arguments in a record: that path is its own function, so
   // that `args` only ever reaches `apply` here and V8 never materialises it (56 B per call).
   const recorded = function (this: unknown, ...args: unknown[]) {
-    const call: CallRecord = { args, instance: this, result: undefined, error: undefined, tokens: [] };
+    const call: CallRecord = { args, instance: this, result: undefined, error: undefined, failed: false, tokens: [] };
     const startMs = instrumentation.needsStartTime ? performance.now() : 0;
     instrumentation.begin(startMs, call);
     let result: unknown;

@@ -20,12 +20,20 @@ export type CountExceptionsOptions<L extends string = never, F = LabelsFrom<L>> 
 
 type ErrorFilter = readonly ErrorClass[] | ErrorClass | ((error: unknown) => boolean);
 
-/** The `error` label: the thrown value's constructor name, or `typeof` for a non-object. */
+/**
+ * The `error` label: the name of the thrown value's nearest named constructor up its
+ * prototype chain (an anonymous `class extends Error {}` is `Error`), `Object` when none has
+ * a name, or `typeof` for a non-object.
+ */
 export function errorTypeName(error: unknown): string {
   if (error === null) return 'null';
   if (typeof error !== 'object' && typeof error !== 'function') return typeof error;
-  const constructor = (error as { constructor?: { name?: unknown } }).constructor;
-  return typeof constructor?.name === 'string' && constructor.name !== '' ? constructor.name : 'Object';
+  for (let holder: object | null = error as object; holder !== null; holder = Object.getPrototypeOf(holder) as object | null) {
+    if (!Object.prototype.hasOwnProperty.call(holder, 'constructor')) continue;
+    const name = (holder as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return 'Object';
 }
 
 class CountExceptionsProbe implements Probe {
@@ -84,15 +92,21 @@ export function CountExceptions<const L extends string = never, F extends Labels
     const { family, named } = metric;
     return { build: (site) => {
     const { baseLabels, description, chooser } = metric.at(site);
+    // The error types are known up front: their series exist from the start, under the label their errors get.
     if (!named && options?.only !== undefined && typeof options.only === 'function' && isErrorClass(options.only)) {
-      family.seriesFor({ ...baseLabels, error: options.only.name });
+      family.seriesFor({ ...baseLabels, error: classLabel(options.only) });
     } else if (!named && Array.isArray(options?.only)) {
-      // The error types are known up front: their series exist from the start.
-      for (const errorClass of options.only as readonly ErrorClass[]) family.seriesFor({ ...baseLabels, error: errorClass.name });
+      for (const errorClass of options.only as readonly ErrorClass[]) family.seriesFor({ ...baseLabels, error: classLabel(errorClass) });
     }
     return { probe: new CountExceptionsProbe(counts, named, chooser as SeriesChooser<CounterSeries>, family, baseLabels), metric: description };
     } };
   } });
+}
+
+/** The `error` label that instances of `errorClass` get. */
+function classLabel(errorClass: ErrorClass): string {
+  const prototype: unknown = errorClass.prototype;
+  return typeof prototype === 'object' && prototype !== null ? errorTypeName(prototype) : errorClass.name;
 }
 
 function isErrorClass(value: unknown): value is ErrorClass {

@@ -24,7 +24,7 @@ export interface ComputedLabelOptions<L extends string, F> {
   /** The names of the labels `labelsFrom` computes, checked when the class is defined. */
   labelNames?: readonly L[];
   /**
-   * Computes those labels for each call from `{ args, instance, result, error }`: when the
+   * Computes those labels for each call from `{ args, instance, result, error, failed }`: when the
    * call completes (when it starts for @InProgress and @LastCalled on call). A function that
    * throws or returns something else than strings and numbers is a recording failure:
    * logged once, and the call goes on.

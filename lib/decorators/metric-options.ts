@@ -102,8 +102,13 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
   let namedLabels: LabelValues | undefined;
   if (named) {
     // Validated first: a name that is not a string has no endsWith.
-    const problem = metricNameProblem(name);
-    if (problem !== undefined) throw new DecoratorMisuseError(where.decorator, where.place, problem, `Pass { name: "${suggestMetricName(name)}" }`);
+    // A counter's family is named without `_total`: "_total" alone would leave it no name.
+    const ownedSuffix = defaults.kind === 'counter' ? '_total' : undefined;
+    const problem = metricNameProblem(name, ownedSuffix);
+    if (problem !== undefined) {
+      const fix = name === ownedSuffix ? `Name what is counted, e.g. { name: "jobs" } (written jobs_total)` : `Pass { name: "${suggestMetricName(name)}" }`;
+      throw new DecoratorMisuseError(where.decorator, where.place, problem, fix);
+    }
     metricName = defaults.kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
     namedLabels = staticLabels(where, labels);
     labelNames = [...Object.keys(namedLabels), ...checkComputedLabels(where, namedLabels, (options as ComputedLabelOptions<string, unknown>).labelNames, labelsFrom)];

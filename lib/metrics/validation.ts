@@ -3,10 +3,17 @@
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Returns why `name` cannot be a metric name, or undefined when it can. */
-export function metricNameProblem(name: unknown): string | undefined {
+/**
+ * Returns why `name` cannot be a metric name, or undefined when it can. `ownedSuffix` is the
+ * suffix the family's exposition strips to name the family (a counter's `_total`): a name
+ * that is nothing but that suffix would write `# TYPE  counter`, and Prometheus drops the target.
+ */
+export function metricNameProblem(name: unknown, ownedSuffix?: string): string | undefined {
   if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
     return `metric name ${JSON.stringify(name)} is invalid (it must match [a-zA-Z_:][a-zA-Z0-9_:]*)`;
+  }
+  if (ownedSuffix !== undefined && name === ownedSuffix) {
+    return `metric name "${name}" is nothing but the suffix "${ownedSuffix}" (the family is named without it, so it would have no name)`;
   }
   return undefined;
 }
@@ -25,13 +32,21 @@ export function suggestMetricName(name: unknown): string {
   return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned;
 }
 
-/** Returns why `buckets` cannot be histogram buckets, or undefined when they can. */
+/**
+ * Returns why `buckets` cannot be histogram buckets, or undefined when they can: increasing,
+ * finite, not negative (durations and sizes never are, and OpenMetrics writes no `_sum` next
+ * to negative buckets), with at least one finite bound. A trailing +Inf is allowed: the
+ * callers drop it, since +Inf is always there.
+ */
 export function bucketsProblem(buckets: readonly number[]): string | undefined {
   if (!Array.isArray(buckets) || buckets.length === 0) return 'buckets must be a non-empty array of numbers';
   for (let i = 0; i < buckets.length; i++) {
     const bound = buckets[i];
     if (typeof bound !== 'number' || Number.isNaN(bound)) return `bucket ${JSON.stringify(bound)} is not a number`;
     if (i > 0 && !(bound > buckets[i - 1])) return `buckets must be sorted in increasing order without repeats (${buckets[i - 1]} then ${bound})`;
+    if (bound < 0) return `bucket ${bound} is negative (bounds must be 0 or more)`;
+    if (bound === Infinity && i < buckets.length - 1) return 'bucket Infinity is not the last one';
   }
+  if (buckets.length === 1 && buckets[0] === Infinity) return 'buckets [Infinity] have no finite bound (+Inf is always there)';
   return undefined;
 }

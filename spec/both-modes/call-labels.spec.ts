@@ -15,7 +15,7 @@ function lines(text: string): string[] {
 }
 
 describe('labels computed from the call', () => {
-  test('a job counter labelled status from the outcome: ok, error, timeout', async () => {
+  test("a job counter labelled status from the outcome: ok, error, timeout (the README's example; `throw undefined` is an error too)", async () => {
     const registry = new Registry();
     class TimeoutError extends Error {}
     class JobRunner {
@@ -23,11 +23,12 @@ describe('labels computed from the call', () => {
         name: 'jobs',
         registry,
         labelNames: ['status'],
-        labelsFrom: ({ error }) => ({ status: error === undefined ? 'ok' : error instanceof TimeoutError ? 'timeout' : 'error' }),
+        labelsFrom: ({ failed, error }) => ({ status: !failed ? 'ok' : error instanceof TimeoutError ? 'timeout' : 'error' }),
       })
-      async run(outcome: 'ok' | 'error' | 'timeout'): Promise<string> {
+      async run(outcome: 'ok' | 'error' | 'timeout' | 'undefined'): Promise<string> {
         if (outcome === 'timeout') throw new TimeoutError('slow');
         if (outcome === 'error') throw new Error('broken');
+        if (outcome === 'undefined') throw undefined;
         return 'done';
       }
     }
@@ -36,7 +37,53 @@ describe('labels computed from the call', () => {
     await runner.run('ok');
     await expect(runner.run('error')).rejects.toThrow('broken');
     await expect(runner.run('timeout')).rejects.toBeInstanceOf(TimeoutError);
-    expect(lines(await registry.getSingleMetricAsString('jobs_total'))).toEqual(['jobs_total{status="ok"} 2', 'jobs_total{status="error"} 1', 'jobs_total{status="timeout"} 1']);
+    await expect(runner.run('undefined')).rejects.toBeUndefined();
+    expect(lines(await registry.getSingleMetricAsString('jobs_total'))).toEqual(['jobs_total{status="ok"} 2', 'jobs_total{status="error"} 2', 'jobs_total{status="timeout"} 1']);
+  });
+
+  test('failed: false when the call starts and when it succeeds, true when it threw, rejected or its iteration threw, even with undefined', async () => {
+    const registry = new Registry();
+    const seen: string[] = [];
+    const record = (label: string) => ({ failed, error }: { failed: boolean; error: unknown }) => {
+      seen.push(`${label} failed=${failed} error=${String(error)}`);
+      return { outcome: failed ? 'failed' : 'ok' };
+    };
+    class Jobs {
+      @InProgress({ name: 'jobs_running', registry, labelNames: ['outcome'], labelsFrom: record('start') })
+      @Counted({ name: 'job_runs', registry, labelNames: ['outcome'], labelsFrom: record('end') })
+      run(how: 'return' | 'throw' | 'reject' | 'resolve'): unknown {
+        if (how === 'throw') throw undefined;
+        if (how === 'reject') return Promise.reject(undefined);
+        if (how === 'resolve') return Promise.resolve(undefined);
+        return undefined;
+      }
+      @Counted({ name: 'job_batches', registry, labelNames: ['outcome'], labelsFrom: record('iteration') })
+      *batches(fail: boolean): Generator<number> {
+        yield 1;
+        if (fail) throw undefined;
+      }
+    }
+    const jobs = new Jobs();
+    jobs.run('return');
+    expect(() => jobs.run('throw')).toThrow();
+    await expect(jobs.run('reject')).rejects.toBeUndefined();
+    await expect(jobs.run('resolve')).resolves.toBeUndefined();
+    expect([...jobs.batches(false)]).toEqual([1]);
+    expect(() => [...jobs.batches(true)]).toThrow();
+    expect(seen).toEqual([
+      'start failed=false error=undefined',
+      'end failed=false error=undefined',
+      'start failed=false error=undefined',
+      'end failed=true error=undefined',
+      'start failed=false error=undefined',
+      'end failed=true error=undefined',
+      'start failed=false error=undefined',
+      'end failed=false error=undefined',
+      'iteration failed=false error=undefined',
+      'iteration failed=true error=undefined',
+    ]);
+    expect(lines(await registry.getSingleMetricAsString('job_runs_total'))).toEqual(['job_runs_total{outcome="ok"} 2', 'job_runs_total{outcome="failed"} 2']);
+    expect(lines(await registry.getSingleMetricAsString('job_batches_total'))).toEqual(['job_batches_total{outcome="ok"} 1', 'job_batches_total{outcome="failed"} 1']);
   });
 
   test('an HTTP handler counter labelled method, url and status_code from the request and the response, next to a static label', () => {

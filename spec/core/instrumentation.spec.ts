@@ -39,8 +39,9 @@ describe.each(METHOD_SHAPES)('a recording failure never breaks a $title call', (
 
   test('an error whose constructor cannot be read is still rethrown as the very same object', async () => {
     const registry = new Registry();
+    // An own `constructor` whose read throws (the error label reads the nearest named one).
     const hostile = new Proxy(
-      {},
+      { constructor: undefined },
       {
         get(_target, property) {
           if (property === 'constructor') throw new Error('no constructor for you');

@@ -7,6 +7,11 @@ const HELP = [
   '# TYPE method_exceptions_total counter',
 ];
 
+/** The sample lines of an exposition, without HELP and TYPE. */
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => !line.startsWith('#'));
+}
+
 class OrderRejected extends Error {}
 class TimeoutError extends Error {}
 
@@ -36,6 +41,10 @@ describe.each(METHOD_SHAPES)('@CountExceptions on a $title method', (shape) => {
     { what: 'null', thrown: null, label: 'null' },
     { what: 'plain object', thrown: { code: 'E_STOCK' }, label: 'Object' },
     { what: 'object without prototype', thrown: Object.create(null) as object, label: 'Object' },
+    // The nearest named constructor up the prototype chain, not "Object".
+    { what: 'anonymous Error subclass', thrown: new (class extends Error {})(), label: 'Error' },
+    { what: 'anonymous subclass of a named error', thrown: new (class extends OrderRejected {})(), label: 'OrderRejected' },
+    { what: 'instance of an anonymous class', thrown: new [class {}][0](), label: 'Object' },
   ])('a thrown $what is labelled error="$label"', async ({ thrown, label }) => {
     const registry = new Registry();
     class Orders {
@@ -66,6 +75,22 @@ describe.each(METHOD_SHAPES)('@CountExceptions on a $title method', (shape) => {
     const lines = ['method_exceptions_total{class="Gateway",method="fetch",error="TimeoutError"} ' + timeouts];
     if (shape.fails) lines.push('method_exceptions_total{class="Gateway",method="fetch",error="SlowTimeout"} 1');
     expect(await registry.getSingleMetricAsString('method_exceptions_total')).toBe([...HELP, ...lines].join('\n'));
+  });
+
+  test('only: [an anonymous error class] starts the series its errors are counted under (its nearest named ancestor)', async () => {
+    const registry = new Registry();
+    const errors = [class extends TimeoutError {}];
+    class Gateway {
+      @CountExceptions({ registry, only: errors })
+      fetch(): unknown {
+        return shape.body('page', new errors[0]('slow'));
+      }
+    }
+    expect(lines(await registry.getSingleMetricAsString('method_exceptions_total'))).toEqual(['method_exceptions_total{class="Gateway",method="fetch",error="TimeoutError"} 0']);
+    await settle(() => new Gateway().fetch());
+    expect(lines(await registry.getSingleMetricAsString('method_exceptions_total'))).toEqual([
+      `method_exceptions_total{class="Gateway",method="fetch",error="TimeoutError"} ${shape.fails ? 1 : 0}`,
+    ]);
   });
 
   test('only: a predicate counts the errors it accepts', async () => {

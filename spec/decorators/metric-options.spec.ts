@@ -176,6 +176,85 @@ describe('misuse is a decoration-time error naming decorator, class, method and 
     );
   });
 
+  test.each([
+    { what: 'a negative bound', buckets: [-1, 0, 1] },
+    { what: '-Infinity', buckets: [-Infinity, 1] },
+    { what: 'only +Inf', buckets: [Infinity] },
+    { what: '+Inf before the last bound', buckets: [1, Infinity, Infinity] },
+  ])('buckets with $what (OpenMetrics has no _sum next to negative buckets; a histogram needs a finite bound)', ({ buckets }) => {
+    const registry = new Registry();
+    let thrown: unknown;
+    try {
+      class Search {
+        @Timed({ registry, name: 'search_seconds', buckets }) find(): void {}
+      }
+      void Search;
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DecoratorMisuseError);
+    expect((thrown as Error).message).toMatch(/^@Timed on Search\.find: .+\. Pass buckets as increasing upper bounds in seconds, e.g\. \[0\.01, 0\.1, 1\]$/);
+  });
+
+  test('negative buckets and +Inf alone: the messages', () => {
+    const registry = new Registry();
+    expect(() => {
+      class Search {
+        @Timed({ registry, name: 'search_seconds', buckets: [-0.5, 1] }) find(): void {}
+      }
+      void Search;
+    }).toThrowErrorMatchingInlineSnapshot(
+      `"@Timed on Search.find: bucket -0.5 is negative (bounds must be 0 or more). Pass buckets as increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]"`,
+    );
+    expect(() => {
+      class Search {
+        @Timed({ registry, name: 'search_seconds', buckets: [Infinity] }) find(): void {}
+      }
+      void Search;
+    }).toThrowErrorMatchingInlineSnapshot(
+      `"@Timed on Search.find: buckets [Infinity] have no finite bound (+Inf is always there). Pass buckets as increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]"`,
+    );
+  });
+
+  test('a bound of 0 and a trailing +Inf are fine', () => {
+    const registry = new Registry();
+    class Search {
+      @Timed({ registry, name: 'search_seconds', buckets: [0, 1, Infinity] }) find(): void {}
+    }
+    void Search;
+  });
+
+  test.each([Counted, CountExceptions])('a counter named "_total": its family would have no name (%p)', (decorator) => {
+    const registry = new Registry();
+    expect(() => {
+      class Jobs {
+        @decorator({ registry, name: '_total' }) run(): void {}
+      }
+      void Jobs;
+    }).toThrow(DecoratorMisuseError);
+  });
+
+  test('a counter named "_total": the message', () => {
+    const registry = new Registry();
+    expect(() => {
+      class Jobs {
+        @Counted({ registry, name: '_total' }) run(): void {}
+      }
+      void Jobs;
+    }).toThrowErrorMatchingInlineSnapshot(
+      `"@Counted on Jobs.run: metric name "_total" is nothing but the suffix "_total" (the family is named without it, so it would have no name). Name what is counted, e.g. { name: "jobs" } (written jobs_total)"`,
+    );
+  });
+
+  test('names that only look like the suffix are fine: "a_total", "_total_total", a gauge "_total"', () => {
+    // Each on a registry of its own: "_total_total" and a gauge "_total" would clash.
+    const [first, second, third] = [new Registry(), new Registry(), new Registry()];
+    class Jobs {
+      @Counted({ registry: first, name: 'a_total' }) @Counted({ registry: second, name: '_total_total' }) @InProgress({ registry: third, name: '_total' }) run(): void {}
+    }
+    void Jobs;
+  });
+
   test('a bucket that is not a number', () => {
     const registry = new Registry();
     expect(() => {

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,15 +91,94 @@ describe('pushMetrics against a real Pushgateway (issue 5 §5)', () => {
     expect(await gatewayLines(url, 'files_written')).toEqual([]);
   });
 
+  test("a '/' in the job or a grouping value, an empty value and dot segments are pushed as the API says (@base64), and read back exactly", async () => {
+    const registry = new Registry();
+    new Gauge({ name: 'backup_bytes', help: 'Bytes backed up', registers: [registry] }).set(512);
+    const groupings = { path: 'a/b', tier: '', dot: '.', dots: '..', plain: 'x y%' };
+    await pushMetrics({ url, job: 'nightly/backup', groupings, registry });
+    expect(await gatewayLines(url, 'backup_bytes')).toEqual(['backup_bytes{dot=".",dots="..",instance="",job="nightly/backup",path="a/b",plain="x y%",tier=""} 512']);
+    // The same group, reached again: delete finds it by the same encoded path.
+    await pushMetrics({ url, job: 'nightly/backup', groupings, method: 'delete' });
+    expect(await gatewayLines(url, 'backup_bytes')).toEqual([]);
+  });
+
   test('a gateway error rejects the promise with the status', async () => {
     await expect(pushMetrics({ url: `${url}/no-such-prefix`, job: 'lost', registry: new Registry() })).rejects.toThrow('push failed with status 404');
   });
 });
 
+/** What a stand-in gateway received, one entry per request; it answers `status`, or never when `status` is 0. */
+interface Received {
+  method: string | undefined;
+  path: string | undefined;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+async function standInGateway(status: number): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ method: request.method, path: request.url, headers: request.headers, body: Buffer.concat(chunks) });
+      if (status !== 0) response.writeHead(status).end(status >= 400 ? 'bad group' : '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, server };
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
 describe('pushMetrics options', () => {
   test('an unreachable gateway rejects', async () => {
     const port = await freePort();
     await expect(pushMetrics({ url: `http://127.0.0.1:${port}`, job: 'lost', registry: new Registry() })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  test('the request: method, path under the base URL, text exposition, headers and basic auth from the options', async () => {
+    const gateway = await standInGateway(200);
+    try {
+      const registry = new Registry();
+      new Gauge({ name: 'rows', help: 'Rows', registers: [registry] }).set(3);
+      const base = gateway.url.replace('http://', 'http://batch:secret@');
+      await pushMetrics({ url: `${base}/gateway/`, job: 'export', groupings: { instance: 'a/b' }, registry, requestOptions: { headers: { 'X-Tenant': 'blue' } } });
+      await pushMetrics({ url: gateway.url, job: 'export', registry, method: 'pushAdd', requestOptions: { headers: { 'Content-Encoding': 'gzip' } } });
+      await pushMetrics({ url: gateway.url, job: 'export', method: 'delete', requestOptions: { headers: { 'Content-Encoding': 'gzip' } } });
+      const [put, post, remove] = gateway.received;
+      expect(put).toMatchObject({ method: 'PUT', path: '/gateway/metrics/job/export/instance@base64/YS9i' });
+      expect(put.headers).toMatchObject({ authorization: `Basic ${Buffer.from('batch:secret').toString('base64')}`, 'x-tenant': 'blue', 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      expect(put.body.toString('utf8')).toBe('# HELP rows Rows\n# TYPE rows gauge\nrows 3\n');
+      expect(post).toMatchObject({ method: 'POST', path: '/metrics/job/export' });
+      expect(gunzipSync(post.body).toString('utf8')).toBe('# HELP rows Rows\n# TYPE rows gauge\nrows 3\n');
+      expect(remove).toMatchObject({ method: 'DELETE', path: '/metrics/job/export' });
+      expect(remove.headers['content-encoding']).toBeUndefined();
+      expect(remove.body.length).toBe(0);
+    } finally {
+      await closeServer(gateway.server);
+    }
+  });
+
+  test('a gateway that never answers is given up after timeoutMs', async () => {
+    const gateway = await standInGateway(0);
+    try {
+      await expect(pushMetrics({ url: gateway.url, job: 'slow', registry: new Registry(), timeoutMs: 200 })).rejects.toThrow('Pushgateway request timed out');
+    } finally {
+      await closeServer(gateway.server);
+    }
+  });
+
+  test("the gateway's answer is in the error", async () => {
+    const gateway = await standInGateway(400);
+    try {
+      await expect(pushMetrics({ url: gateway.url, job: 'x', registry: new Registry() })).rejects.toThrow('push failed with status 400, bad group');
+    } finally {
+      await closeServer(gateway.server);
+    }
   });
 
   test('bad options are refused with the fix', async () => {

@@ -48,6 +48,26 @@ describe('HTTP metrics options', () => {
     );
   });
 
+  test('negative or non-finite buckets, and buckets with no finite bound, are refused for both histograms', () => {
+    const registry = new Registry();
+    expect(message(() => httpMetrics({ registry, buckets: [-1, 1] }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "buckets": bucket -1 is negative (bounds must be 0 or more). Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]"`,
+    );
+    expect(message(() => httpMetrics({ registry, buckets: [-Infinity, 1] }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "buckets": bucket -Infinity is negative (bounds must be 0 or more). Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]"`,
+    );
+    expect(message(() => httpMetrics({ registry, buckets: [Infinity] }))).toMatchInlineSnapshot(
+      `"httpMetrics(): option "buckets": buckets [Infinity] have no finite bound (+Inf is always there). Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]"`,
+    );
+    expect(message(() => koaHttpMetrics({ registry, responseSize: { buckets: [-100, 1000] } }))).toMatchInlineSnapshot(
+      `"koaHttpMetrics(): option "responseSize": bucket -100 is negative (bounds must be 0 or more). Pass { buckets: [1000, 100000, ...] } in bytes, or true"`,
+    );
+    expect(message(() => koaHttpMetrics({ registry, responseSize: { buckets: [Infinity] } }))).toMatchInlineSnapshot(
+      `"koaHttpMetrics(): option "responseSize": buckets [Infinity] have no finite bound (+Inf is always there). Pass { buckets: [1000, 100000, ...] } in bytes, or true"`,
+    );
+    expect(() => httpMetrics({ registry, buckets: [0, 1, Infinity], responseSize: { buckets: [0, 100, Infinity] } })).not.toThrow();
+  });
+
   test('the node:http form requires a route function', () => {
     const listener = () => undefined;
     expect(message(() => withHttpMetrics(listener, { registry: new Registry() } as never))).toMatchInlineSnapshot(
