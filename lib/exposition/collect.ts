@@ -40,8 +40,12 @@ export interface Collection {
 
 /** Anything a scrape can read metrics from: one registry, or the workers of a cluster. */
 export interface MetricsSource {
-  /** Collects the families named in `names` (all when undefined). Never rejects: failures are listed. */
-  collect(names?: ReadonlySet<string>): Promise<Collection>;
+  /**
+   * Collects the families named in `names` (all when undefined). Never rejects: failures are
+   * listed. `pending`, when given, holds the names of the metrics whose collectors have not
+   * answered yet, so a scrape that gives up can say which ones hung.
+   */
+  collect(names?: ReadonlySet<string>, pending?: Set<string>): Promise<Collection>;
 }
 
 /**
@@ -50,11 +54,21 @@ export interface MetricsSource {
  * while rendering OpenMetrics), lets one failing collector be told apart from the rest, and
  * lets two scrapes in different formats share one collection.
  */
-export async function collectRegistry(registry: MetricsRegistry, names?: ReadonlySet<string>): Promise<Collection> {
+export async function collectRegistry(registry: MetricsRegistry, names?: ReadonlySet<string>, pending?: Set<string>): Promise<Collection> {
   const selected = metricsOf<CollectedMetric>(registry).filter(
     (metric) => names === undefined || matchesName(metric.name, names),
   );
-  const settled = await Promise.allSettled(selected.map((metric) => readMetric(metric)));
+  const settled = await Promise.allSettled(
+    selected.map((metric) => {
+      const read = readMetric(metric);
+      if (pending !== undefined) {
+        pending.add(metric.name);
+        const answered = (): void => void pending.delete(metric.name);
+        read.then(answered, answered);
+      }
+      return read;
+    }),
+  );
   const metrics: CollectedMetric[] = [];
   const failures: CollectFailure[] = [];
   settled.forEach((outcome, index) => {
@@ -74,24 +88,50 @@ export function matchesName(name: string, names: ReadonlySet<string>): boolean {
 
 /** A registry read through `collectRegistry`. */
 export function registrySource(registry: MetricsRegistry): MetricsSource {
-  return { collect: (names) => collectRegistry(registry, names) };
+  return { collect: (names, pending) => collectRegistry(registry, names, pending) };
+}
+
+/** One collection in progress, which every scrape of the same families joins. */
+export interface SharedCollection {
+  /** Never rejects (see {@link MetricsSource}). */
+  result: Promise<Collection>;
+  /** The metrics whose collectors have not answered yet. */
+  pending: ReadonlySet<string>;
+}
+
+export interface SharedCollections {
+  /** The collection of these families in progress, or a new one. */
+  join(names?: ReadonlySet<string>): SharedCollection;
+  /**
+   * Stops sharing a collection a scrape gave up on (its timeout), so the next scrape collects
+   * afresh instead of joining one that may never settle. Harmless when already gone.
+   */
+  evict(collection: SharedCollection): void;
 }
 
 /**
  * Scrapes that arrive while a collection of the same families runs wait for it instead of
- * starting another: collectors run once however many scrapers knock at the same time.
+ * starting another: collectors run once however many scrapers knock at the same time. A
+ * collection is shared until it settles or is evicted, whichever comes first.
  */
-export function sharedCollections(source: MetricsSource): MetricsSource {
-  const running = new Map<string, Promise<Collection>>();
+export function sharedCollections(source: MetricsSource): SharedCollections {
+  const running = new Map<string, SharedCollection>();
+  const evict = (collection: SharedCollection): void => {
+    // By identity: an evicted collection that settles late must not drop its successor.
+    for (const [key, shared] of running) if (shared === collection) running.delete(key);
+  };
   return {
-    collect(names) {
+    join(names) {
       const key = names === undefined ? '' : [...names].sort().join('\u0000');
       const existing = running.get(key);
       if (existing !== undefined) return existing;
-      const collection = source.collect(names).finally(() => running.delete(key));
+      const pending = new Set<string>();
+      const collection: SharedCollection = { result: source.collect(names, pending), pending };
       running.set(key, collection);
+      const settled = (): void => evict(collection);
+      collection.result.then(settled, settled);
       return collection;
     },
+    evict,
   };
 }
-

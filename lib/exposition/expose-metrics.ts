@@ -8,6 +8,7 @@ import { store } from '../store.js';
 import { metricsHandler } from './handler.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import type { MetricsEndpointOptions } from './scrape.js';
+import { LONGEST_TIMEOUT_SECONDS } from './timers.js';
 
 /** TLS for the metrics server (Prometheus' `scheme: https` with `tls_config`). */
 export interface ExposeMetricsTlsOptions {
@@ -108,8 +109,6 @@ interface ConnectionLimits {
 }
 
 const where = 'exposeMetrics()';
-// Node's timers take at most 2^31 - 1 ms (a longer one fires after 1 ms), and Node adds 1 s to the keep-alive timeout.
-const longestTimeoutSeconds = 2_147_482;
 
 function connectionLimits(options: ExposeMetricsOptions): ConnectionLimits {
   const headersTimeoutSeconds = timeoutOption(options, 'headersTimeoutSeconds', 5);
@@ -125,7 +124,7 @@ function connectionLimits(options: ExposeMetricsOptions): ConnectionLimits {
   const keepAliveTimeoutSeconds = timeoutOption(options, 'keepAliveTimeoutSeconds', 5);
   // metricsHandler() has validated timeoutSeconds; 10 is its default.
   const collectionSeconds = options.timeoutSeconds ?? 10;
-  const longerThanCollection = collectionSeconds + 10 > longestTimeoutSeconds ? Infinity : collectionSeconds + 10;
+  const longerThanCollection = collectionSeconds + 10 > LONGEST_TIMEOUT_SECONDS ? Infinity : collectionSeconds + 10;
   const idleTimeoutSeconds = timeoutOption(options, 'idleTimeoutSeconds', Math.max(30, longerThanCollection));
   if (idleTimeoutSeconds <= collectionSeconds && idleTimeoutSeconds !== Infinity) {
     throw new EndpointOptionsError(
@@ -161,11 +160,11 @@ type TimeoutOption = 'headersTimeoutSeconds' | 'requestTimeoutSeconds' | 'keepAl
 
 function timeoutOption(options: ExposeMetricsOptions, option: TimeoutOption, fallback: number): number {
   const seconds = options[option] ?? fallback;
-  if (typeof seconds !== 'number' || !(seconds > 0) || (seconds > longestTimeoutSeconds && seconds !== Infinity)) {
+  if (typeof seconds !== 'number' || !(seconds > 0) || (seconds > LONGEST_TIMEOUT_SECONDS && seconds !== Infinity)) {
     throw new EndpointOptionsError(
       where,
       option,
-      `${option} ${shown(seconds)} must be a number above 0 and at most ${longestTimeoutSeconds} (about 24.8 days; Infinity for none)`,
+      `${option} ${shown(seconds)} must be a number above 0 and at most ${LONGEST_TIMEOUT_SECONDS} (about 24.8 days; Infinity for none)`,
       `Pass { ${option}: ${fallback} }.`,
     );
   }
@@ -209,7 +208,7 @@ function tlsOrPlainServer(
     {
       ...httpOptions,
       // Before the handshake there is no request yet; it gets the headers' time (tls' default is 120 s, and 0 means that default).
-      handshakeTimeout: headersTimeout === 0 ? longestTimeoutSeconds * 1000 : headersTimeout,
+      handshakeTimeout: headersTimeout === 0 ? LONGEST_TIMEOUT_SECONDS * 1000 : headersTimeout,
       key: tls.key,
       cert: tls.cert,
       ca: tls.ca,

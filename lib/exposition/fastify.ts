@@ -1,4 +1,4 @@
-import { createScrapeResponder, type MetricsEndpointOptions } from './scrape.js';
+import { createScrapeResponder, notFound, type MetricsEndpointOptions, type ScrapeResponse } from './scrape.js';
 
 /** Options of the Fastify plugin: every option of the shared endpoint. */
 export type FastifyMetricsOptions = MetricsEndpointOptions;
@@ -51,10 +51,13 @@ export async function fastifyMetrics(fastify: FastifyInstanceLike, options: Fast
         // Fastify routed the request here by its path already.
         routeMatched: true,
       });
-      if (answer === undefined) return reply.code(404).send('Not Found\n');
-      reply.code(answer.status);
-      for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
-      return reply.send(answer.status === 204 || request.method === 'HEAD' ? undefined : answer.body);
+      return send(request, reply, answer ?? notFound(request.url));
     },
   });
+}
+
+function send(request: FastifyRequestLike, reply: FastifyReplyLike, answer: ScrapeResponse): FastifyReplyLike {
+  reply.code(answer.status);
+  for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
+  return reply.send(answer.status === 204 || request.method === 'HEAD' ? undefined : answer.body);
 }

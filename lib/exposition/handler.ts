@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { warnOnce } from '../log.js';
-import { createScrapeResponder, type MetricsEndpointOptions, type ScrapeResponse } from './scrape.js';
+import { createScrapeResponder, notFound, type MetricsEndpointOptions, type ScrapeResponse } from './scrape.js';
 
 /** Options of `metricsHandler()`: every option of the shared endpoint. */
 export type MetricsHandlerOptions = MetricsEndpointOptions;
@@ -12,7 +12,8 @@ export type MetricsRequestHandler = (request: IncomingMessage, response: ServerR
  * A `(req, res)` handler for node:http and Express (Python's `MetricsHandler`), on the same
  * code path as `exposeMetrics`: content negotiation (text or OpenMetrics), gzip, HEAD and
  * OPTIONS, `name[]` filter, concurrency cap and timeout (503), collector errors (500), auth.
- * Requests for another path get 404, or go to `next()` when Express passes one. Defaults:
+ * The path is matched exactly as sent (never normalised). Requests for another path get 404
+ * (400 for a target that is not a path), or go to `next()` when Express passes one. Defaults:
  * see {@link MetricsEndpointOptions} (path `/metrics`, global `register`).
  *
  * @example
@@ -23,19 +24,16 @@ export function metricsHandler(options: MetricsHandlerOptions = {}): MetricsRequ
   const respond = createScrapeResponder(options, 'metricsHandler()');
   return (request, response, next) => {
     const expressRequest = request as IncomingMessage & { originalUrl?: string; route?: unknown };
+    const target = expressRequest.originalUrl ?? request.url ?? '/';
     void respond({
       method: request.method ?? 'GET',
-      url: expressRequest.originalUrl ?? request.url ?? '/',
+      url: target,
       header: (name) => headerValue(request.headers[name]),
       routeMatched: expressRequest.route !== undefined,
     }).then((answer) => {
       if (answer !== undefined) return writeResponse(request, response, answer);
       if (next !== undefined) return next();
-      writeResponse(request, response, {
-        status: 404,
-        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '10' },
-        body: Buffer.from('Not Found\n'),
-      });
+      writeResponse(request, response, notFound(target));
     }).catch((error: unknown) => {
       // Writing the answer failed (a closed socket, a framework's next() throwing): log, never crash.
       warnOnce('write-failed', 'writing a metrics response failed', error);

@@ -17,8 +17,9 @@ interface KoaContextLike {
 
 /**
  * Koa middleware serving the metrics on the same code path as `metricsHandler`. With
- * `app.use()` it answers its `path` (default `/metrics`) and passes every other request
- * on; mounted on a @koa/router route, the route decides the path.
+ * `app.use()` it answers its `path` (default `/metrics`), matched exactly as sent (never
+ * normalised, as `ctx.path` is), and passes every other request on; mounted on a @koa/router
+ * route, the route decides the path.
  *
  * @example
  * app.use(koaMetrics({ registry }));

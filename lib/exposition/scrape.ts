@@ -5,9 +5,10 @@ import type { MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
 import { warnOnce } from '../log.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
-import { registrySource, sharedCollections, type Collection, type MetricsSource } from './collect.js';
+import { registrySource, sharedCollections, type Collection, type SharedCollections } from './collect.js';
 import { acceptsGzip, contentTypeOf, negotiateExposition } from './negotiate.js';
 import { renderCollection, type OnSkipped } from './render.js';
+import { LONGEST_TIMEOUT_SECONDS } from './timers.js';
 import { checkAuthorization, validateAuthOptions, type EndpointAuthOptions } from './security.js';
 import { detachedSelfMetrics, selfMetricsFor, type SelfMetrics } from './self-metrics.js';
 
@@ -26,8 +27,10 @@ export interface MetricsEndpointOptions extends EndpointAuthOptions {
   /** Scrapes served at once; one more is answered 503. Default 10. */
   maxConcurrentScrapes?: number;
   /**
-   * Collection time allowed before answering 503. Default 10. A scraper's
-   * `X-Prometheus-Scrape-Timeout-Seconds` can shorten it, never lengthen it.
+   * Collection time allowed before answering 503, at most 2147482 (about 24.8 days); Infinity
+   * for none. Default 10. A scraper's `X-Prometheus-Scrape-Timeout-Seconds` can shorten it,
+   * never lengthen it. A collection that times out is abandoned: the collectors that had not
+   * answered are logged once each, and the next scrape collects afresh.
    */
   timeoutSeconds?: number;
   /**
@@ -39,7 +42,8 @@ export interface MetricsEndpointOptions extends EndpointAuthOptions {
   /**
    * Count scrapes in the served registry: `prom_decorators_scrapes_total{code}`,
    * `prom_decorators_scrapes_in_flight`, `prom_decorators_collect_errors_total`,
-   * `prom_decorators_exposition_skipped_total{reason}`. Default true.
+   * `prom_decorators_collect_timeouts_total`, `prom_decorators_exposition_skipped_total{reason}`.
+   * Default true.
    */
   selfMetrics?: boolean;
   /**
@@ -52,7 +56,11 @@ export interface MetricsEndpointOptions extends EndpointAuthOptions {
 /** A request as every adapter can describe it. */
 export interface ScrapeRequest {
   method: string;
-  /** Path and query, as in `req.url` (Express: `req.originalUrl`). */
+  /**
+   * The request target as sent, path and query, as in `req.url` (Express: `req.originalUrl`).
+   * Its path is compared as sent, never normalised, so it matches what the app's own routes
+   * and auth middleware see.
+   */
   url: string;
   header(name: string): string | undefined;
   /** A router matched this handler's route already, so the path is not checked. */
@@ -78,7 +86,7 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
   const settings = validate(options, where);
   const registry = options.registry ?? globalRegistry;
   const self: SelfMetrics = options.selfMetrics === false ? detachedSelfMetrics() : selfMetricsFor(registry);
-  const source: MetricsSource = sharedCollections(
+  const source: SharedCollections = sharedCollections(
     options.cluster ? clusterSource(registry, options.cluster === true ? {} : options.cluster, self, where) : registrySource(registry),
   );
   const countSkipped: OnSkipped = (reason) => self.skipped.inc({ reason });
@@ -91,8 +99,9 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
 
   return async (request) => {
     try {
-      const url = new URL(request.url, 'http://localhost');
-      if (request.routeMatched !== true && url.pathname !== settings.path) return undefined;
+      const { path, query } = splitTarget(request.url);
+      // The path as sent, exactly: a normalised one (/x/../metrics) would pass auth middleware mounted on the raw path.
+      if (request.routeMatched !== true && path !== settings.path) return undefined;
       const method = request.method.toUpperCase();
       if (method === 'OPTIONS') return answer({ status: 204, headers: { Allow: ALLOW, 'Cache-Control': 'no-store' }, body: Buffer.alloc(0) });
       if (method !== 'GET' && method !== 'HEAD') return answer(plain(405, 'Method Not Allowed', { Allow: ALLOW }));
@@ -104,7 +113,7 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
       inFlight++;
       self.inFlight.inc();
       try {
-        return answer(await scrape(request, url));
+        return answer(await scrape(request, query));
       } finally {
         inFlight--;
         self.inFlight.dec();
@@ -115,12 +124,25 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
     }
   };
 
-  async function scrape(request: ScrapeRequest, url: URL): Promise<ScrapeResponse> {
-    const requested = url.searchParams.getAll('name[]');
+  async function scrape(request: ScrapeRequest, query: string): Promise<ScrapeResponse> {
+    const requested = new URLSearchParams(query).getAll('name[]');
     const names = requested.length === 0 ? undefined : new Set(requested);
-    const timeoutMs = effectiveTimeoutSeconds(settings.timeoutSeconds, request.header('x-prometheus-scrape-timeout-seconds')) * 1000;
-    const collection = await withTimeout(source.collect(names), timeoutMs);
-    if (collection === undefined) return plain(503, `Collecting metrics took longer than ${timeoutMs / 1000}s`);
+    const timeoutSeconds = effectiveTimeoutSeconds(settings.timeoutSeconds, request.header('x-prometheus-scrape-timeout-seconds'));
+    const shared = source.join(names);
+    const collection = await withTimeout(shared.result, timeoutSeconds * 1000);
+    if (collection === undefined) {
+      // Never let later scrapes join a collection that may never settle: they would all answer 503 until a restart.
+      source.evict(shared);
+      self.collectTimeouts.inc();
+      const late = [...shared.pending].sort();
+      if (late.length === 0) {
+        warnOnce('collect-timeout', `collecting metrics took longer than ${timeoutSeconds}s; answered 503, and the next scrape collects afresh`);
+      }
+      for (const name of late) {
+        warnOnce(`collect-timeout:${name}`, `collecting metric "${name}" had not answered after ${timeoutSeconds}s; answered 503, and the next scrape collects afresh`);
+      }
+      return plain(503, `Collecting metrics took longer than ${timeoutSeconds}s`);
+    }
     if (collection.failures.length > 0) {
       self.collectErrors.inc(collection.failures.length);
       for (const failure of collection.failures) {
@@ -160,6 +182,41 @@ function withTimeout(collection: Promise<Collection>, timeoutMs: number): Promis
   return Promise.race([collection, timedOut]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * `http://host:port` before the path of an absolute-form target (what a client sends to a
+ * proxy; servers must accept it). Only plain host characters: with a `\` or `@` in it, Node's
+ * url.parse (which Express and Koa route by) would find a different path than this.
+ */
+const ABSOLUTE_FORM = /^https?:\/\/[A-Za-z0-9.:[\]-]+(?=[/?]|$)/i;
+
+/** The path (as sent, never normalised) and the query of a request target. */
+function splitTarget(target: string): { path: string; query: string } {
+  const authority = ABSOLUTE_FORM.exec(target);
+  const origin = authority === null ? target : target.slice(authority[0].length) || '/';
+  const queryAt = origin.indexOf('?');
+  return queryAt < 0 ? { path: origin, query: '' } : { path: origin.slice(0, queryAt), query: origin.slice(queryAt + 1) };
+}
+
+/**
+ * A request target no server could route: not a path (`*`, `mailto:x`) or not a URL at all
+ * (`//[`). A standalone server answers these 400, where other paths get 404.
+ */
+export function isBadRequestTarget(target: string): boolean {
+  const { path } = splitTarget(target);
+  if (!path.startsWith('/')) return true;
+  try {
+    new URL(target.startsWith('/') ? target : path, 'http://localhost');
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The answer to a path that is not the endpoint's, on a server of its own. */
+export function notFound(target: string): ScrapeResponse {
+  return isBadRequestTarget(target) ? plain(400, 'Bad Request') : plain(404, 'Not Found');
+}
+
 /** Error answers: short text, never compressed, never cached. */
 function plain(status: number, text: string, extra: Record<string, string | string[]> = {}): ScrapeResponse {
   const body = Buffer.from(`${text}\n`, 'utf8');
@@ -188,8 +245,13 @@ function validate(options: MetricsEndpointOptions, where: string): Settings {
     throw new EndpointOptionsError(where, 'maxConcurrentScrapes', `maxConcurrentScrapes ${maxConcurrentScrapes} must be a whole number of at least 1`, 'Pass { maxConcurrentScrapes: 10 }.');
   }
   const timeoutSeconds = options.timeoutSeconds ?? 10;
-  if (typeof timeoutSeconds !== 'number' || !(timeoutSeconds > 0)) {
-    throw new EndpointOptionsError(where, 'timeoutSeconds', `timeoutSeconds ${timeoutSeconds} must be a number above 0 (Infinity for none)`, 'Pass { timeoutSeconds: 10 }.');
+  if (typeof timeoutSeconds !== 'number' || !(timeoutSeconds > 0) || (timeoutSeconds > LONGEST_TIMEOUT_SECONDS && timeoutSeconds !== Infinity)) {
+    throw new EndpointOptionsError(
+      where,
+      'timeoutSeconds',
+      `timeoutSeconds ${timeoutSeconds} must be a number above 0 and at most ${LONGEST_TIMEOUT_SECONDS} (about 24.8 days; Infinity for none)`,
+      'Pass { timeoutSeconds: 10 }.',
+    );
   }
   const onError = options.onError ?? 'fail';
   if (onError !== 'fail' && onError !== 'continue') {

@@ -16,6 +16,11 @@ export interface SelfMetrics {
   inFlight: ClientGauge;
   /** `prom_decorators_collect_errors_total`: collectors that threw or rejected. */
   collectErrors: ClientCounter;
+  /**
+   * `prom_decorators_collect_timeouts_total`: scrapes answered 503 because collecting took
+   * longer than the timeout; each abandons its collection, so the next scrape collects afresh.
+   */
+  collectTimeouts: ClientCounter;
   /** `prom_decorators_cluster_worker_failures_total{reason}`: workers that did not answer a scrape. */
   workerFailures: ClientCounter<'reason'>;
   /**
@@ -34,6 +39,12 @@ export function selfMetricsFor(registry: MetricsRegistry): SelfMetrics {
     scrapes: counter(registry, 'prom_decorators_scrapes_total', 'Scrapes answered by the prom-decorators metrics endpoint, by HTTP status code.', ['code']),
     inFlight: gauge(registry, 'prom_decorators_scrapes_in_flight', 'Scrapes the prom-decorators metrics endpoint is serving right now.'),
     collectErrors: counter(registry, 'prom_decorators_collect_errors_total', 'Metric collectors that threw or rejected during a scrape.', []),
+    collectTimeouts: counter(
+      registry,
+      'prom_decorators_collect_timeouts_total',
+      'Scrapes answered 503 because collecting the metrics took longer than the timeout; the next scrape collects afresh.',
+      [],
+    ),
     workerFailures: counter(
       registry,
       'prom_decorators_cluster_worker_failures_total',
@@ -57,6 +68,7 @@ export function detachedSelfMetrics(): SelfMetrics {
     scrapes: createCounter('prom_decorators_scrapes_total', '-', ['code'], undefined),
     inFlight: createGauge('prom_decorators_scrapes_in_flight', '-', undefined),
     collectErrors: createCounter('prom_decorators_collect_errors_total', '-', [], undefined),
+    collectTimeouts: createCounter('prom_decorators_collect_timeouts_total', '-', [], undefined),
     workerFailures: createCounter('prom_decorators_cluster_worker_failures_total', '-', ['reason'], undefined),
     skipped: createCounter('prom_decorators_exposition_skipped_total', '-', ['reason'], undefined),
   };

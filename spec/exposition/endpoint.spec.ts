@@ -1,5 +1,7 @@
 import { Gauge, Registry } from '../support/prometheus-client.js';
-import { Counted, exposeMetrics, type ExposedMetrics, type ExposeMetricsOptions } from '../../lib';
+import { Counted, exposeMetrics, metricsHandler, type ExposedMetrics, type ExposeMetricsOptions } from '../../lib';
+import { EndpointOptionsError } from '../../lib/errors';
+import { koaMetrics } from '../../lib/exposition/koa';
 import { resetWarnings } from '../../lib/log';
 import { fetchUrl, PROMETHEUS_ACCEPT, sampleLines } from './http-client';
 
@@ -26,6 +28,35 @@ function gatedGauge(registry: Registry, name: string) {
     release: () => release(),
     rearm: () => {
       gate = new Promise<void>((resolve) => (release = resolve));
+    },
+  };
+}
+
+/**
+ * A gauge whose every collection waits for its own gate: `answer(n)` lets the nth collection
+ * (from 1) finish. A collection never answered is a hung collector.
+ */
+function hangingGauge(registry: Registry, name: string) {
+  const gates: Array<() => void> = [];
+  const state = { collections: 0 };
+  new Gauge({
+    name,
+    help: 'A gauge whose collections each wait for the test',
+    registers: [registry],
+    async collect() {
+      const call = ++state.collections;
+      await new Promise<void>((resolve) => (gates[call] = resolve));
+      this.set(call);
+    },
+  });
+  return {
+    state,
+    answer: (call: number) => gates[call]?.(),
+    answerAll: () => gates.forEach((release) => release()),
+    /** Bounded wait until `count` collections have started. */
+    async started(count: number) {
+      for (let i = 0; i < 300 && state.collections < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(state.collections).toBe(count);
     },
   };
 }
@@ -215,6 +246,60 @@ describe('the /metrics endpoint (issue 5 §1)', () => {
       expect(response.headers['content-encoding']).toBeUndefined();
     });
 
+    test('a hung collector breaks only the scrapes that wait for it: a timeout evicts it, logs it once, counts it, and the next scrape collects afresh (issue 12 item 1)', async () => {
+      const registry = registryWithCalls();
+      const stuck = hangingGauge(registry, 'stuck_gauge');
+      releases.push(stuck.answerAll);
+      const { url } = await expose({ registry, timeoutSeconds: 0.2 });
+      for (const call of [1, 2]) {
+        const response = await fetchUrl(url);
+        expect([response.status, response.text]).toEqual([503, 'Collecting metrics took longer than 0.2s\n']);
+        expect(stuck.state.collections).toBe(call); // a fresh collection each time, never the hung one joined
+      }
+      expect(warn.mock.calls).toEqual([
+        ['prom-decorators: collecting metric "stuck_gauge" had not answered after 0.2s; answered 503, and the next scrape collects afresh'],
+      ]);
+      // Healthy again: the third collection answers, and is served (the first two still hang).
+      const third = fetchUrl(url);
+      await stuck.started(3);
+      stuck.answer(3);
+      const served = await third;
+      expect(served.status).toBe(200);
+      expect(sampleLines(served.text, 'stuck_gauge')).toEqual(['stuck_gauge 3']);
+      expect(sampleLines(served.text, 'method_calls_total')).toEqual([
+        'method_calls_total{class="Orchard",method="pick",result="ok"} 1',
+        'method_calls_total{class="Orchard",method="pick",result="error"} 0',
+      ]);
+      expect(sampleLines(served.text, 'prom_decorators_collect_timeouts_total')).toEqual(['prom_decorators_collect_timeouts_total 2']);
+      expect(sampleLines(served.text, 'prom_decorators_scrapes_total')).toEqual(['prom_decorators_scrapes_total{code="503"} 2']);
+      expect(warn).toHaveBeenCalledTimes(1);
+    });
+
+    test('an evicted collection that settles late leaves the collection that replaced it shared (issue 12 item 1)', async () => {
+      const registry = new Registry();
+      const slow = hangingGauge(registry, 'slow_gauge');
+      releases.push(slow.answerAll);
+      const { url } = await expose({ registry, timeoutSeconds: 5, selfMetrics: false });
+      const gaveUp = await fetchUrl(url, { headers: { 'X-Prometheus-Scrape-Timeout-Seconds': '0.2' } });
+      expect(gaveUp.status).toBe(503);
+      const second = fetchUrl(url);
+      await slow.started(2);
+      const third = fetchUrl(url);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      slow.answer(1); // the evicted collection settles now
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const fourth = fetchUrl(url);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      slow.answer(2);
+      const answers = await Promise.all([second, third, fourth]);
+      expect(answers.map((response) => [response.status, ...sampleLines(response.text, 'slow_gauge')])).toEqual([
+        [200, 'slow_gauge 2'],
+        [200, 'slow_gauge 2'],
+        [200, 'slow_gauge 2'],
+      ]);
+      expect(slow.state.collections).toBe(2);
+    });
+
     test('X-Prometheus-Scrape-Timeout-Seconds shortens the timeout', async () => {
       const registry = new Registry();
       const slow = gatedGauge(registry, 'stuck_gauge');
@@ -292,6 +377,7 @@ describe('the /metrics endpoint (issue 5 §1)', () => {
       'prom_decorators_scrapes_total{code="405"} 1',
       'prom_decorators_scrapes_in_flight 1',
       'prom_decorators_collect_errors_total 0',
+      'prom_decorators_collect_timeouts_total 0',
     ]);
     expect(sampleLines(text, 'method_')).toEqual([
       'method_calls_total{class="Orchard",method="pick",result="ok"} 1',
@@ -306,5 +392,21 @@ describe('the /metrics endpoint (issue 5 §1)', () => {
     await expect(exposeMetrics(0, { host: '127.0.0.1', maxConcurrentScrapes: 0 })).rejects.toThrow('maxConcurrentScrapes 0 must be a whole number of at least 1');
     await expect(exposeMetrics(0, { host: '127.0.0.1', timeoutSeconds: -1 })).rejects.toThrow('timeoutSeconds -1 must be a number above 0');
     await expect(exposeMetrics(0, { host: '127.0.0.1', onError: 'ignore' as 'fail' })).rejects.toThrow(`onError "ignore" is not 'fail' or 'continue'`);
+  });
+
+  test('timeoutSeconds above the longest timer Node keeps is refused; Infinity means none (issue 12 item 6)', async () => {
+    // A longer timer would fire after 1 ms and answer every scrape 503.
+    for (const create of [() => metricsHandler({ timeoutSeconds: 2_147_483 }), () => koaMetrics({ timeoutSeconds: 30 * 86_400 })]) {
+      expect(create).toThrow(EndpointOptionsError);
+    }
+    expect(() => metricsHandler({ timeoutSeconds: 2_147_483 })).toThrow(
+      'metricsHandler(): timeoutSeconds 2147483 must be a number above 0 and at most 2147482 (about 24.8 days; Infinity for none). Pass { timeoutSeconds: 10 }.',
+    );
+    await expect(exposeMetrics(0, { host: '127.0.0.1', timeoutSeconds: 1e9 })).rejects.toThrow(EndpointOptionsError);
+    for (const timeoutSeconds of [2_147_482, Infinity]) {
+      const { url } = await expose({ registry: registryWithCalls(), timeoutSeconds, selfMetrics: false });
+      const response = await fetchUrl(url);
+      expect([timeoutSeconds, response.status]).toEqual([timeoutSeconds, 200]);
+    }
   });
 });
