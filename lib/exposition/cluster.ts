@@ -1,12 +1,14 @@
 import cluster, { type Worker } from 'node:cluster';
-import { aggregateAcrossWorkers, globalRegistry, mergeDigests, metricIn } from '../client/bridge.js';
-import type { MetricsRegistry } from '../client/registry.js';
+import { aggregateAcrossWorkers, createGauge, globalRegistry, mergeDigests, metricIn } from '../client/bridge.js';
+import type { ClientGauge, MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
 import { store } from '../store.js';
 import { warnOnce } from '../log.js';
+import { MetricConflictError, registerClientMetric } from '../metrics/registration.js';
 import { SUMMARY_DIGESTS, type SummaryDigests } from '../metrics/summary-family.js';
-import { collectRegistry, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
+import { collectRegistry, matchesName, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
 import type { SelfMetrics } from './self-metrics.js';
+import { LONGEST_TIMEOUT_SECONDS } from './timers.js';
 
 /**
  * node:cluster support, the multiprocess mode of Python's client. Each worker answers the
@@ -58,6 +60,10 @@ interface MetricsResponseMessage {
   requestId: number;
   metrics: WorkerMetric[];
   failures: { name: string; message: string }[];
+  /** Families the worker collected but could not send (IPC is JSON). */
+  unsent?: { name: string; message: string }[];
+  /** The worker could not answer at all: why. */
+  error?: string;
 }
 
 /**
@@ -80,21 +86,66 @@ export function clusterWorkerMetrics(options: ClusterWorkerOptions = {}): () => 
   }
   const onMessage = (message: unknown): void => {
     if (!isMessage<MetricsRequestMessage>(message, REQUEST)) return;
-    const names = message.names === undefined ? undefined : new Set(message.names);
-    void collectRegistry(registry, names).then((collection) => {
-      const reply: MetricsResponseMessage = {
+    const { requestId } = message;
+    const names = Array.isArray(message.names) ? new Set(message.names) : undefined;
+    // Nothing in the registry may crash the app through its scrape: every step below is guarded.
+    void collectRegistry(registry, names)
+      .then((collection): MetricsResponseMessage => ({
         type: RESPONSE,
-        requestId: message.requestId,
+        requestId,
         metrics: withDigests(registry, collection.metrics).map((metric) => encodeForIpc(withDefaultLabels(metric, collection.defaultLabels))),
-        failures: collection.failures.map((failure) => ({ name: failure.name, message: String((failure.error as Error)?.message ?? failure.error) })),
-      };
-      process.send?.(reply, undefined, undefined, (error: Error | null) => {
-        if (error) warnOnce('cluster-worker-reply', 'a cluster worker could not send its metrics to the primary', error);
-      });
-    });
+        failures: collection.failures.map((failure) => ({ name: failure.name, message: describeError(failure.error) })),
+      }))
+      .catch((error: unknown): MetricsResponseMessage => ({ type: RESPONSE, requestId, metrics: [], failures: [], error: describeError(error) }))
+      .then(sendReply);
   };
   process.on('message', onMessage);
   return () => process.off('message', onMessage);
+}
+
+/**
+ * Sends a worker's answer. IPC is JSON: a family it cannot carry (a BigInt label value, a cycle)
+ * makes send() throw, and is then left out and named in `unsent`, the others sent.
+ */
+function sendReply(reply: MetricsResponseMessage): void {
+  if (trySend(reply)) return;
+  const metrics: WorkerMetric[] = [];
+  const unsent: { name: string; message: string }[] = [];
+  for (const metric of reply.metrics) {
+    try {
+      JSON.stringify(metric);
+      metrics.push(metric);
+    } catch (error) {
+      unsent.push({ name: String(metric.name), message: describeError(error) });
+    }
+  }
+  const failures = reply.failures.filter((failure) => typeof failure.name === 'string');
+  if (trySend({ ...reply, metrics, failures, unsent })) return;
+  trySend({ type: RESPONSE, requestId: reply.requestId, metrics: [], failures: [], error: 'the worker could not send its metrics' });
+}
+
+function trySend(reply: MetricsResponseMessage): boolean {
+  try {
+    process.send?.(reply, undefined, undefined, (error: Error | null) => {
+      if (error) warnOnce('cluster-worker-reply', 'a cluster worker could not send its metrics to the primary', error);
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A thrown value's message, whatever was thrown (a null-prototype object, a throwing `message` getter). */
+function describeError(error: unknown): string {
+  try {
+    return String((error as Error | undefined)?.message ?? error);
+  } catch {
+    try {
+      return `a thrown ${Object.prototype.toString.call(error)} that cannot be described`;
+    } catch {
+      return 'a thrown value that cannot be described';
+    }
+  }
 }
 
 type FailureReason = 'timeout' | 'error' | 'disconnected';
@@ -103,16 +154,55 @@ interface WorkerAnswer {
   metrics?: WorkerMetric[];
   failures?: CollectFailure[];
   failed?: FailureReason;
+  /** The worker answered, but left families out (could not send them) or could not collect at all. */
+  incomplete?: string;
 }
 
 // Shared by every copy of the library, so the primary listens for its workers' answers once.
 const requests = store.cluster as { nextRequestId: number; pending: Map<number, (message: MetricsResponseMessage) => void>; listening: boolean };
 const pending = requests.pending;
 
+
+/**
+ * What the primary remembers of its workers, so a missing answer never makes a sum fall (which
+ * Prometheus reads as a counter reset): each live worker's last answer, by family, and the
+ * cumulative totals (counters, histograms, summaries' _sum and _count) of the workers gone,
+ * folded into one set. Shared by the sources that serve one registry.
+ */
+interface ClusterMemory {
+  lastKnown: Map<number, Map<string, WorkerMetric>>;
+  retired: Map<string, WorkerMetric>;
+  staleWorkers: { gauge: ClientGauge; value: number } | undefined;
+}
+
+const memories = new WeakMap<MetricsRegistry, ClusterMemory>();
+
+function memoryFor(registry: MetricsRegistry, self: SelfMetrics): ClusterMemory {
+  const existing = memories.get(registry);
+  if (existing !== undefined) return existing;
+  const created: ClusterMemory = { lastKnown: new Map(), retired: new Map(), staleWorkers: staleWorkersGauge(registry, self) };
+  memories.set(registry, created);
+  return created;
+}
+
+/** `prom_decorators_cluster_stale_workers`, next to the other self-metrics when the registry has them (not with `selfMetrics: false`). */
+function staleWorkersGauge(registry: MetricsRegistry, self: SelfMetrics): ClusterMemory['staleWorkers'] {
+  if (metricIn(registry, 'prom_decorators_cluster_worker_failures_total') !== self.workerFailures) return undefined;
+  const name = 'prom_decorators_cluster_stale_workers';
+  const help = 'Live cluster workers the latest scrape served from their last answer, because their answer was late or failed.';
+  try {
+    return { gauge: registerClientMetric(registry, createGauge(name, help, undefined), 'the prom-decorators metrics endpoint'), value: 0 };
+  } catch (error) {
+    if (!(error instanceof MetricConflictError)) throw error;
+    warnOnce(`self-metric:${name}`, `the registry already holds a different metric named "${name}"; the endpoint's own metric is not exposed`);
+    return undefined;
+  }
+}
+
 /** The primary's source: its own registry plus every connected worker's, aggregated. `where` names the endpoint in errors. */
 export function clusterSource(registry: MetricsRegistry, options: ClusterAggregationOptions, self: SelfMetrics, where: string): MetricsSource {
-  const workerTimeoutMs = (options.workerTimeoutSeconds ?? 3) * 1000;
-  if (!(workerTimeoutMs > 0)) {
+  const seconds = options.workerTimeoutSeconds ?? 3;
+  if (!(seconds > 0)) {
     throw new EndpointOptionsError(
       where,
       'cluster.workerTimeoutSeconds',
@@ -120,6 +210,16 @@ export function clusterSource(registry: MetricsRegistry, options: ClusterAggrega
       'Pass { cluster: { workerTimeoutSeconds: 3 } }.',
     );
   }
+  if (!(seconds <= LONGEST_TIMEOUT_SECONDS)) {
+    throw new EndpointOptionsError(
+      where,
+      'cluster.workerTimeoutSeconds',
+      `cluster.workerTimeoutSeconds ${options.workerTimeoutSeconds} must be at most ${LONGEST_TIMEOUT_SECONDS} (about 24.8 days, the longest timer Node keeps)`,
+      'Pass { cluster: { workerTimeoutSeconds: 3 } }.',
+    );
+  }
+  const workerTimeoutMs = seconds * 1000;
+  const memory = memoryFor(registry, self);
   return {
     async collect(names) {
       listenForAnswers();
@@ -130,14 +230,67 @@ export function clusterSource(registry: MetricsRegistry, options: ClusterAggrega
       ]);
       const sources: Source[] = [{ worker: PRIMARY, metrics: withDigests(registry, local.metrics).map((metric) => withDefaultLabels(metric, local.defaultLabels)) }];
       const failures = [...local.failures];
+      const alive = new Set<number>();
+      let stale = 0;
       answers.forEach((answer, index) => {
+        const { id } = workers[index];
         if (answer.failed !== undefined) self.workerFailures.inc({ reason: answer.failed });
-        if (answer.metrics !== undefined) sources.push({ worker: String(workers[index].id), metrics: answer.metrics });
+        if (answer.incomplete !== undefined) {
+          self.workerFailures.inc({ reason: 'error' });
+          warnOnce('cluster-worker-incomplete', `cluster worker ${id} left metrics out of its answer: ${answer.incomplete}`);
+        }
+        if (answer.failed === 'disconnected') return; // gone: retired below
+        alive.add(id);
+        const remembered = memory.lastKnown.get(id) ?? new Map<string, WorkerMetric>();
+        memory.lastKnown.set(id, remembered);
+        if (answer.metrics !== undefined) {
+          if (names === undefined) remembered.clear();
+          for (const metric of answer.metrics) remembered.set(metric.name, metric);
+          sources.push({ worker: String(id), metrics: answer.metrics });
+        } else {
+          stale += 1;
+          sources.push({ worker: String(id), metrics: selected(remembered.values(), names) });
+        }
         if (answer.failures !== undefined) failures.push(...answer.failures);
       });
+      for (const [id, remembered] of memory.lastKnown) {
+        if (alive.has(id)) continue;
+        retire(memory.retired, remembered.values());
+        memory.lastKnown.delete(id);
+      }
+      const retired = selected(memory.retired.values(), names);
+      if (retired.length > 0) sources.push({ worker: RETIRED, metrics: retired });
+      if (memory.staleWorkers !== undefined) {
+        memory.staleWorkers.gauge.inc(stale - memory.staleWorkers.value);
+        memory.staleWorkers.value = stale;
+      }
       return { metrics: aggregate(sources, failures), failures, defaultLabels: {} };
     },
   };
+}
+
+function selected(metrics: Iterable<WorkerMetric>, names: ReadonlySet<string> | undefined): WorkerMetric[] {
+  return [...metrics].filter((metric) => names === undefined || matchesName(metric.name, names));
+}
+
+/** Folds a gone worker's cumulative totals into the retired ones; its gauges, states and quantiles go with it. */
+function retire(retired: Map<string, WorkerMetric>, metrics: Iterable<WorkerMetric>): void {
+  for (const metric of metrics) {
+    if (metric.type !== 'counter' && metric.type !== 'histogram' && metric.type !== 'summary') continue;
+    const totals: WorkerMetric = {
+      name: metric.name,
+      help: metric.help,
+      type: metric.type,
+      aggregator: 'sum',
+      values: (metric.values ?? []).filter((sample) => metric.type !== 'summary' || sample.metricName !== undefined),
+    };
+    const before = retired.get(metric.name);
+    try {
+      retired.set(metric.name, before === undefined ? totals : withClientAggregation([before, totals])[0]);
+    } catch {
+      // a family whose type changed between workers: the earlier totals stay
+    }
+  }
 }
 
 function askWorker(worker: Worker, names: ReadonlySet<string> | undefined, timeoutMs: number): Promise<WorkerAnswer> {
@@ -155,12 +308,15 @@ function askWorker(worker: Worker, names: ReadonlySet<string> | undefined, timeo
     const timer = setTimeout(() => finish({ failed: 'timeout' }), timeoutMs);
     worker.once('disconnect', onGone);
     worker.once('exit', onGone);
-    pending.set(requestId, (message) =>
+    pending.set(requestId, (message) => {
+      const unsent = (message.unsent ?? []).map((family) => `"${family.name}" (${family.message})`);
+      const incomplete = message.error ?? (unsent.length > 0 ? `could not send ${unsent.join(', ')}` : undefined);
       finish({
-        metrics: message.metrics.map(decodeFromIpc),
+        metrics: message.error === undefined ? message.metrics.map(decodeFromIpc) : undefined,
         failures: message.failures.map((failure) => ({ name: failure.name, error: new Error(`in worker ${worker.id}: ${failure.message}`) })),
-      }),
-    );
+        incomplete,
+      });
+    });
     const request: MetricsRequestMessage = { type: REQUEST, requestId, names: names === undefined ? undefined : [...names] };
     try {
       worker.send(request, undefined, (error: Error | null) => {
@@ -188,6 +344,9 @@ interface Source {
 
 /** The `worker` label value of the primary's own series. */
 const PRIMARY = 'primary';
+
+/** The source of the gone workers' totals, which carry no per-worker series. */
+const RETIRED = 'retired';
 
 /** The label that tells processes apart where their series are not combined. */
 const WORKER_LABEL = 'worker';
@@ -264,9 +423,11 @@ function aggregateSummary(copies: Copy[]): CollectedMetric {
   const counts = new Map<string, CollectedSample>();
   for (const sample of totals?.values ?? []) (sample.metricName?.endsWith('_count') ? counts : sums).set(labelKey(sample.labels ?? {}), sample);
   const values: CollectedSample[] = [];
-  const mergeable = copies.every(({ metric }) => metric.digests !== undefined);
+  // The gone workers' totals carry no digest: the quantiles are those of the live processes.
+  const live = copies.filter(({ worker }) => worker !== RETIRED);
+  const mergeable = live.length > 0 && live.every(({ metric }) => metric.digests !== undefined);
   if (mergeable) {
-    const percentiles = first.digests?.percentiles ?? [];
+    const percentiles = live[0].metric.digests?.percentiles ?? [];
     const centroidsByLabels = new Map<string, SummaryDigests['series'][number]['centroids'][]>();
     for (const { metric } of copies) {
       for (const series of metric.digests?.series ?? []) {

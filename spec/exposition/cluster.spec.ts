@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { Registry } from '../support/prometheus-client.js';
-import { clusterWorkerMetrics, Enum, exposeMetrics, Info, type ExposedMetrics } from '../../lib';
+import { clusterWorkerMetrics, Enum, exposeMetrics, Info, metricsHandler, type ExposedMetrics } from '../../lib';
 import { declareFamily } from '../../lib/metrics/declare';
 import { parseWithPython, type ParsedFamily } from '../support/consumers';
 import { fetchUrl, PROMETHEUS_ACCEPT, promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines } from './http-client';
@@ -267,5 +267,142 @@ describe('node:cluster aggregation (issue 5 §4)', () => {
     expect(() => clusterWorkerMetrics()).toThrow(
       'clusterWorkerMetrics(): this process is not a node:cluster worker. Call it in workers only (if (cluster.isWorker) clusterWorkerMetrics()); the primary serves with exposeMetrics(port, { cluster: true }).',
     );
+  });
+});
+
+describe('hostile cluster workers and late answers (issue 12 §2, §6, §10)', () => {
+  const HOSTILE_SCRIPT = join(__dirname, 'fixtures/cluster-hostile-worker.ts');
+  const forked: Worker[] = [];
+
+  beforeAll(() => cluster.setupPrimary({ exec: HOSTILE_SCRIPT, execArgv: ['-r', LOADER], silent: false }));
+
+  afterEach(async () => {
+    await Promise.all(forked.splice(0).map(stopWorker));
+  });
+
+  async function fork(environment: Record<string, string>): Promise<Worker> {
+    const { worker } = await forkWorker(environment);
+    forked.push(worker);
+    return worker;
+  }
+
+  /** Sends a test message and waits for the worker's pong: it is alive and has handled it. */
+  function tell(worker: Worker, type: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker ${worker.id} did not answer ${type}`)), 5_000);
+      const onMessage = (message: { type?: string }) => {
+        if (message.type !== 'test-pong') return;
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.send({ type });
+    });
+  }
+
+  /** A primary of its own per test: its own registry, so its self-metrics and memory of workers start empty. */
+  async function primary(): Promise<ExposedMetrics> {
+    return exposeMetrics(0, { host: '127.0.0.1', registry: new Registry(), defaultMetrics: false, onError: 'continue', cluster: { workerTimeoutSeconds: 1 } });
+  }
+
+  async function scrape(exposed: ExposedMetrics, ...prefixes: string[]): Promise<string[]> {
+    const response = await fetchUrl(exposed.url);
+    expect(response.status).toBe(200);
+    return prefixes.flatMap((prefix) => sampleLines(response.text, prefix));
+  }
+
+  test.each([
+    ['bigint', 'a BigInt label value JSON cannot carry'],
+    ['null-rejection', 'a collector rejecting with Object.create(null)'],
+    ['throwing-message', 'a collector rejecting with an error whose message getter throws'],
+  ])('a scrape never kills a worker (%s: %s): it answers, keeps running, and its other metrics are served (§2)', async (mode) => {
+    const exposed = await primary();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const worker = await fork({ WORKER_CALLS: '2', WORKER_MODE: mode });
+      const exits: (number | null)[] = [];
+      worker.on('exit', (code) => exits.push(code));
+      expect(await scrape(exposed, 'orders_total', 'oven_temperature')).toEqual(['orders_total 2', 'oven_temperature 2']);
+      await tell(worker, 'test-ping'); // still alive after answering
+      const failures = await scrape(exposed, 'prom_decorators_cluster_worker_failures_total', 'prom_decorators_collect_errors_total', 'big_label', 'hostile_gauge');
+      if (mode === 'bigint') {
+        // the family IPC cannot carry is left out and counted as a worker failure; the rest is served
+        expect(failures).toEqual(['prom_decorators_cluster_worker_failures_total{reason="error"} 1', 'prom_decorators_collect_errors_total 0']);
+        expect(String(warn.mock.calls[0]?.[0])).toMatch(/cluster worker \d+ left metrics out of its answer: could not send "big_label" \(.*BigInt.*\)/);
+      } else {
+        // a collector error like any other, with the thrown value described as well as it can be
+        expect(failures).toEqual(['prom_decorators_collect_errors_total 1']); // counted after the first scrape was answered
+        // the scrape-failure warning is logged once per process: the first of these tests sees it
+        if (mode === 'null-rejection') expect(String((warn.mock.calls[0]?.[1] as Error).message)).toMatch(/^in worker \d+: a thrown \[object Object\] that cannot be described$/);
+      }
+      expect([exits, worker.isDead()]).toEqual([[], false]);
+    } finally {
+      warn.mockRestore();
+      await exposed.close();
+    }
+  }, 30_000);
+
+  test('a worker that answers late is served from its last answer: counters, histograms and summaries never fall (§10)', async () => {
+    const exposed = await primary();
+    const totals = ['orders_total', 'order_size_count', 'order_wait_seconds_count', 'oven_temperature'];
+    try {
+      const [slow] = await Promise.all([fork({ WORKER_CALLS: '100', WORKER_MODE: 'stall', STALL_MS: '1500' }), fork({ WORKER_CALLS: '200' })]);
+      const served = [await scrape(exposed, ...totals)];
+      await tell(slow, 'test-stall-next');
+      served.push(await scrape(exposed, ...totals)); // slow misses the 1 s timeout
+      // slow answers again; the self-metrics say what the scrape before found
+      served.push(await scrape(exposed, ...totals, 'prom_decorators_cluster_worker_failures_total', 'prom_decorators_cluster_stale_workers'));
+      served.push(await scrape(exposed, 'prom_decorators_cluster_stale_workers'));
+      expect(served).toEqual([
+        ['orders_total 300', 'order_size_count 300', 'order_wait_seconds_count 300', 'oven_temperature 300'],
+        // before issue 12 §10: 200, which Prometheus reads as a counter reset
+        ['orders_total 300', 'order_size_count 300', 'order_wait_seconds_count 300', 'oven_temperature 300'],
+        [
+          'orders_total 300',
+          'order_size_count 300',
+          'order_wait_seconds_count 300',
+          'oven_temperature 300',
+          'prom_decorators_cluster_worker_failures_total{reason="timeout"} 1',
+          'prom_decorators_cluster_stale_workers 1',
+        ],
+        ['prom_decorators_cluster_stale_workers 0'],
+      ]);
+    } finally {
+      await exposed.close();
+    }
+  }, 30_000);
+
+  test('a worker gone leaves its totals in the sums while the primary lives; its gauges and quantiles go with it (§10)', async () => {
+    const exposed = await primary();
+    const series = ['orders_total', 'order_size_bucket{le="1"}', 'order_size_count', 'order_wait_seconds', 'oven_temperature'];
+    try {
+      const [doomed, steady] = await Promise.all([fork({ WORKER_CALLS: '100' }), fork({ WORKER_CALLS: '200' })]);
+      await scrape(exposed, 'orders_total');
+      await tell(doomed, 'test-order');
+      await stopWorker(doomed); // its last order was never scraped: counted from its last answer, 100
+      const replacement = await fork({ WORKER_CALLS: '5' });
+      expect(await scrape(exposed, ...series)).toEqual([
+        'orders_total 305',
+        'order_size_bucket{le="1"} 0',
+        'order_size_count 305',
+        `order_wait_seconds{quantile="0.5",worker="${steady.id}"} 1`,
+        `order_wait_seconds{quantile="0.5",worker="${replacement.id}"} 1`,
+        'order_wait_seconds_sum 305',
+        'order_wait_seconds_count 305',
+        'oven_temperature 205',
+      ]);
+    } finally {
+      await exposed.close();
+    }
+  }, 30_000);
+
+  test('cluster.workerTimeoutSeconds beyond the longest timer Node keeps is refused, not fired after 1 ms (§6)', () => {
+    expect(() => metricsHandler({ registry: new Registry(), cluster: { workerTimeoutSeconds: 2147482 } })).not.toThrow();
+    for (const seconds of [2147483, Infinity]) {
+      expect(() => metricsHandler({ registry: new Registry(), cluster: { workerTimeoutSeconds: seconds } })).toThrow(
+        `metricsHandler(): cluster.workerTimeoutSeconds ${seconds} must be at most 2147482 (about 24.8 days, the longest timer Node keeps). Pass { cluster: { workerTimeoutSeconds: 3 } }.`,
+      );
+    }
   });
 });
