@@ -103,7 +103,7 @@ describe('pushMetrics against a real Pushgateway (issue 5 §5)', () => {
   });
 
   test('a gateway error rejects the promise with the status', async () => {
-    await expect(pushMetrics({ url: `${url}/no-such-prefix`, job: 'lost', registry: new Registry() })).rejects.toThrow('push failed with status 404');
+    await expect(pushMetrics({ url: `${url}/no-such-prefix`, job: 'lost', registry: new Registry() })).rejects.toThrow(`pushMetrics(): PUT ${url}/no-such-prefix/metrics/job/lost failed with status 404, 404 page not found`);
   });
 });
 
@@ -166,7 +166,9 @@ describe('pushMetrics options', () => {
   test('a gateway that never answers is given up after timeoutMs', async () => {
     const gateway = await standInGateway(0);
     try {
-      await expect(pushMetrics({ url: gateway.url, job: 'slow', registry: new Registry(), timeoutMs: 200 })).rejects.toThrow('Pushgateway request timed out');
+      await expect(pushMetrics({ url: gateway.url, job: 'slow', registry: new Registry(), timeoutMs: 200 })).rejects.toThrow(
+        `pushMetrics(): PUT ${gateway.url}/metrics/job/slow timed out: not done within timeoutMs (200 ms)`,
+      );
     } finally {
       await closeServer(gateway.server);
     }
@@ -175,7 +177,7 @@ describe('pushMetrics options', () => {
   test("the gateway's answer is in the error", async () => {
     const gateway = await standInGateway(400);
     try {
-      await expect(pushMetrics({ url: gateway.url, job: 'x', registry: new Registry() })).rejects.toThrow('push failed with status 400, bad group');
+      await expect(pushMetrics({ url: gateway.url, job: 'x', registry: new Registry() })).rejects.toThrow(`pushMetrics(): PUT ${gateway.url}/metrics/job/x failed with status 400, bad group`);
     } finally {
       await closeServer(gateway.server);
     }
