@@ -63,7 +63,8 @@ export class Instrumentation {
 
   private counts: readonly ByOutcome<NumberSeries>[] = NONE;
   private timers: readonly ByOutcome<ObservedSeries>[] = NONE;
-  private inProgress: readonly NumberSeries[] = NONE;
+  /** Read by the wrapper's throw path too, which must take a call back without calling anything. */
+  inProgress: readonly NumberSeries[] = NONE;
   private callStamps: readonly NumberSeries[] = NONE;
   private successStamps: readonly NumberSeries[] = NONE;
   /** Called probes: those doing something at call start, at every end, and only on failure. */
@@ -116,8 +117,6 @@ export class Instrumentation {
   // The plain loops need no try: they are the library's own arithmetic on its own series.
 
   begin(startMs: number, call: CallRecord | undefined): void {
-    const inProgress = this.inProgress;
-    for (let i = 0; i < inProgress.length; i++) inProgress[i].value++;
     const callStamps = this.callStamps;
     for (let i = 0; i < callStamps.length; i++) callStamps[i].value = startMs;
     const starters = this.starters;
@@ -129,6 +128,9 @@ export class Instrumentation {
         this.recordingFailed(starters[i].decorator, failure);
       }
     }
+    // Last: if anything above throws (a stack overflow), the call is not counted as running.
+    const inProgress = this.inProgress;
+    for (let i = 0; i < inProgress.length; i++) inProgress[i].value++;
   }
 
   end(startMs: number, failed: boolean, outcome: unknown, call: CallRecord | undefined): void {
@@ -145,13 +147,37 @@ export class Instrumentation {
         this.recordingFailed('Timed', failure);
       }
     }
-    const inProgress = this.inProgress;
-    for (let i = 0; i < inProgress.length; i++) inProgress[i].value--;
     if (!failed) {
       const successStamps = this.successStamps;
       for (let i = 0; i < successStamps.length; i++) successStamps[i].value = endMs;
     }
     if (this.enders.length > 0 || (failed && this.failureEnders.length > 0)) this.endProbes(startMs, endMs, failed, outcome, call);
+    // Last, so that when end throws (only a stack overflow can: every call above is in a try
+    // or cannot fail) it has taken nothing back, and the wrapper's throw path does it (wrap.ts).
+    const inProgress = this.inProgress;
+    for (let i = 0; i < inProgress.length; i++) inProgress[i].value--;
+  }
+
+  /**
+   * A call that will never end: its generator was garbage-collected before its iteration
+   * finished. Only what `begin` holds is given back (in-progress); nothing is recorded: not
+   * a success nor a failure, no duration. Off the per-call path (a FinalizationRegistry task).
+   */
+  abandon(call: CallRecord | undefined): void {
+    const inProgress = this.inProgress;
+    for (let i = 0; i < inProgress.length; i++) inProgress[i].value--;
+    const enders = this.enders;
+    for (let i = 0; i < enders.length; i++) {
+      const { probe, tokenSlot } = enders[i];
+      // @InProgress with computed labels is the one called probe holding something between begin
+      // and end, and its end only gives it back; every other probe records, so is not called.
+      if (probe.decorator !== 'InProgress') continue;
+      try {
+        probe.end(0, 0, false, undefined, call, call === undefined || tokenSlot === -1 ? undefined : call.tokens[tokenSlot]);
+      } catch (failure) {
+        this.recordingFailed(probe.decorator, failure);
+      }
+    }
   }
 
   /** The called probes' ends: off the all-static path, so its doubles are boxed only here. */
@@ -186,9 +212,11 @@ export class Instrumentation {
    * the same class (through Symbol.species), settling with the very same value or error.
    * The original promise is handled only by this chain, and the derived one rejects exactly
    * when the original did, so an unhandled rejection is reported exactly as without us.
+   * `then` is the built-in one the wrapper checked the promise has: a `then` getter is not read twice.
    */
-  follow<T>(promise: Promise<T>, startMs: number, call: CallRecord | undefined): Promise<T> {
-    return promise.then(
+  follow<T>(promise: Promise<T>, startMs: number, call: CallRecord | undefined, then: Promise<T>['then']): Promise<T> {
+    return then.call(
+      promise,
       (value) => {
         this.end(startMs, false, value, call);
         return value;
@@ -197,7 +225,7 @@ export class Instrumentation {
         this.end(startMs, true, error, call);
         throw error;
       },
-    );
+    ) as Promise<T>;
   }
 
   private recordingFailed(decorator: string, failure: unknown): void {

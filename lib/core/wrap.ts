@@ -45,7 +45,13 @@ export function wrapFunction<F extends AnyFunction>(original: F, instrumentation
     try {
       result = original.apply(this, args);
     } catch (error) {
-      instrumentation.end(startMs, true, error, call);
+      try {
+        instrumentation.end(startMs, true, error, call);
+      } catch {
+        // No stack left for end (the method overflowed it): see wrapper below.
+        const inProgress = instrumentation.inProgress;
+        for (let i = 0; i < inProgress.length; i++) inProgress[i].value--;
+      }
       throw error;
     }
     return settle(instrumentation, startMs, result, call);
@@ -59,7 +65,15 @@ export function wrapFunction<F extends AnyFunction>(original: F, instrumentation
     try {
       result = original.apply(this, args);
     } catch (error) {
-      instrumentation.end(startMs, true, error, undefined);
+      try {
+        instrumentation.end(startMs, true, error, undefined);
+      } catch {
+        // End threw, so it took nothing back (its in-progress loop is its last statement): the
+        // method overflowed the stack and end had no room left. This loop calls nothing, so it
+        // cannot overflow again; the call's counts and timers may be lost, its in-progress is not.
+        const inProgress = instrumentation.inProgress;
+        for (let i = 0; i < inProgress.length; i++) inProgress[i].value--;
+      }
       throw error;
     }
     return settle(instrumentation, startMs, result, undefined);
@@ -74,11 +88,44 @@ export function wrapFunction<F extends AnyFunction>(original: F, instrumentation
 
 /** After the original returned: follows a promise or generator until it settles, else ends the call now. */
 function settle(instrumentation: Instrumentation, startMs: number, result: unknown, call: CallRecord | undefined): unknown {
-  if (result instanceof Promise) return instrumentation.follow(result, startMs, call);
   if (typeof result === 'object' && result !== null) {
-    const kind = generatorKind(result);
-    if (kind !== undefined) return followIterator(result, kind, (failed, outcome) => instrumentation.end(startMs, failed, outcome, call));
+    const kind = followedKind(result);
+    if (kind !== undefined) return follow(instrumentation, startMs, result, kind, call);
   }
   instrumentation.end(startMs, false, result, call);
   return result;
+}
+
+/** The built-in `then`, read once: a promise is followed only through it, never through a patched one. */
+const promiseThen = Promise.prototype.then;
+
+/**
+ * What a returned object is to the wrapper. Never throws: a revoked Proxy, a throwing
+ * `Symbol.toStringTag` getter or `then` getter, or a trap make it a plain value. A promise
+ * whose `then` is not the built-in one (patched on it, or overridden by a subclass) is a
+ * plain value too, like any other thenable: its `then` is never called.
+ */
+function followedKind(value: object): 'promise' | 'sync' | 'async' | undefined {
+  try {
+    if (value instanceof Promise) return value.then === promiseThen ? 'promise' : undefined;
+    return generatorKind(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Follows a promise or generator; one that cannot be followed (a Proxy of a promise, a hostile species) is a plain value. */
+function follow(instrumentation: Instrumentation, startMs: number, result: object, kind: 'promise' | 'sync' | 'async', call: CallRecord | undefined): unknown {
+  try {
+    if (kind === 'promise') return instrumentation.follow(result as Promise<unknown>, startMs, call, promiseThen);
+    return followIterator(result, kind, {
+      finish: (failed, outcome) => instrumentation.end(startMs, failed, outcome, call),
+      abandon: () => instrumentation.abandon(call),
+    });
+  } catch {
+    // Nothing was attached: the built-in then throws before it registers a reaction, and
+    // followIterator before it registers the iterator for collection.
+    instrumentation.end(startMs, false, result, call);
+    return result;
+  }
 }

@@ -230,6 +230,143 @@ describe('what a call returns', () => {
   });
 });
 
+describe('nothing a method returns makes the wrapper throw (issue 12, item 9)', () => {
+  /** A value that made the wrapper throw before: its description, and a fresh one per call. */
+  const HOSTILE: { title: string; make: () => object; check?: (value: object) => void }[] = [
+    {
+      title: 'a revoked Proxy',
+      make: () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      },
+    },
+    {
+      title: 'an object whose Symbol.toStringTag getter throws',
+      make: () => ({
+        get [Symbol.toStringTag](): string {
+          throw new Error('no tag for you');
+        },
+      }),
+    },
+    {
+      title: 'a Proxy whose traps all throw',
+      make: () =>
+        new Proxy(
+          {},
+          {
+            get: () => {
+              throw new Error('trap');
+            },
+            getPrototypeOf: () => {
+              throw new Error('trap');
+            },
+          },
+        ),
+    },
+    {
+      title: 'a Promise whose own then was patched to throw (never called)',
+      make: () => {
+        const promise = Promise.resolve('rows');
+        promise.then = jest.fn(() => {
+          throw new Error('patched');
+        }) as never;
+        return promise;
+      },
+      check: (value) => expect((value as { then: jest.Mock }).then).not.toHaveBeenCalled(),
+    },
+    {
+      title: 'a Promise whose then getter throws',
+      make: () =>
+        Object.defineProperty(Promise.resolve('rows'), 'then', {
+          get: () => {
+            throw new Error('getter');
+          },
+        }),
+    },
+    {
+      title: 'a Proxy of a Promise (the built-in then refuses it)',
+      make: () => new Proxy(Promise.resolve('rows'), {}),
+    },
+    {
+      title: 'a Promise subclass whose species constructor throws',
+      make: () => {
+        class Hostile<T> extends Promise<T> {
+          static override get [Symbol.species](): PromiseConstructor {
+            throw new Error('species');
+          }
+        }
+        return Hostile.resolve('rows');
+      },
+    },
+    {
+      title: 'a generator-tagged object whose prototype cannot be read',
+      make: () =>
+        new Proxy(
+          { [Symbol.toStringTag]: 'Generator' },
+          {
+            getPrototypeOf: () => {
+              throw new Error('trap');
+            },
+          },
+        ),
+    },
+  ];
+
+  test.each(HOSTILE)('$title: returned untouched, counted as a plain value, in-progress back to 0', async ({ make, check }) => {
+    const registry = new Registry();
+    class Source {
+      @Counted({ registry }) @Timed({ registry }) @InProgress({ registry }) @LastCalled({ registry, on: 'success' })
+      read(value: object): object {
+        return value;
+      }
+    }
+    const value = make();
+    expect(new Source().read(value)).toBe(value);
+    check?.(value);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await countsOf(registry)).toEqual({
+      'method_calls_total ok': 1,
+      'method_calls_total error': 0,
+      'method_duration_seconds_sum ok': expect.any(Number),
+      'method_duration_seconds_sum error': 0,
+      'method_duration_seconds_count ok': 1,
+      'method_duration_seconds_count error': 0,
+      method_in_progress: 0,
+      method_last_success_timestamp_seconds: 1,
+    });
+  });
+});
+
+describe('a stack overflow inside a decorated method (issue 12, item 12)', () => {
+  test.each([
+    { title: 'static labels', labelNames: undefined },
+    { title: 'a label computed from the call', labelNames: ['kind'] as const },
+  ])('in-progress is back to 0 once the RangeError has unwound the stack ($title for @Counted)', async ({ labelNames }) => {
+    const registry = new Registry();
+    const inProgress = () => (registry.getSingleMetric('method_in_progress')!.get() as unknown as { values: { value: number }[] }).values[0].value;
+    const counted = labelNames === undefined ? Counted({ registry }) : Counted({ registry, name: 'walks_total', labelNames, labelsFrom: () => ({ kind: 'deep' }) });
+    class Walker {
+      @counted @Timed({ registry }) @InProgress({ registry })
+      walk(depth: number): number {
+        return this.walk(depth + 1) + 1;
+      }
+    }
+    // Not toThrow(RangeError): the error may be made in another realm (jest's), so match its message.
+    expect(() => new Walker().walk(0)).toThrow('Maximum call stack size exceeded');
+    expect(inProgress()).toBe(0);
+    // The wrapper is still sound afterwards: one more call is one more call.
+    class Leaf {
+      @InProgress({ registry })
+      walk(): number {
+        return 1;
+      }
+    }
+    expect(new Leaf().walk()).toBe(1);
+    expect(inProgress()).toBe(0);
+  });
+});
+
 describe('the method keeps what others see on it', () => {
   test('fn.name and fn.length are kept, for instance and static methods', () => {
     const registry = new Registry();

@@ -1,5 +1,5 @@
 import { Registry } from '../support/prometheus-client.js';
-import { InProgress } from '../../lib/index';
+import { InProgress, resetMetrics } from '../../lib/index';
 import { METHOD_SHAPES, deferred, settle } from '../core/method-shapes';
 
 const HELP = ['# HELP method_in_progress Calls of instrumented methods currently running, by class and method.', '# TYPE method_in_progress gauge'];
@@ -66,5 +66,28 @@ describe('@InProgress while promises are pending', () => {
       await running[index];
       expect(await text()).toBe([...HELP, `method_in_progress{class="Uploader",method="upload"} ${2 - index}`].join('\n'));
     }
+  });
+});
+
+describe('@InProgress and resetMetrics() (issue 12, item 12)', () => {
+  test('resetMetrics() during calls in flight leaves the gauge alone: it counts calls still running, and never goes below 0', async () => {
+    const registry = new Registry();
+    const calls = Array.from({ length: 10 }, () => deferred<string>());
+    class Uploader {
+      @InProgress({ registry })
+      upload(index: number): Promise<string> {
+        return calls[index].promise;
+      }
+    }
+    const uploader = new Uploader();
+    const running = calls.map((_call, index) => uploader.upload(index));
+    expect(inProgressNow(registry)).toBe(10);
+    resetMetrics(registry);
+    expect(inProgressNow(registry)).toBe(10);
+    for (const call of calls) call.resolve('done');
+    await Promise.all(running);
+    expect(inProgressNow(registry)).toBe(0);
+    resetMetrics(registry);
+    expect(await registry.getSingleMetricAsString('method_in_progress')).toBe([...HELP, 'method_in_progress{class="Uploader",method="upload"} 0'].join('\n'));
   });
 });

@@ -117,3 +117,34 @@ describe('@LastCalled while a promise is pending', () => {
     expect(await gaugeValue(registry, 'method_last_called_timestamp_seconds')).toBeGreaterThan(first);
   });
 });
+
+describe('@LastCalled when the wall clock steps (issue 12, item 12)', () => {
+  const HOUR_MS = 3_600_000;
+
+  test('a step between a call and the scrape moves no timestamp: each is the wall-clock time of its call', async () => {
+    const registry = new Registry();
+    class Cron {
+      @LastCalled({ registry }) tick(): void {}
+      @LastCalled({ registry }) tock(): void {}
+    }
+    const value = async (method: string) =>
+      (await registry.getMetricsAsJSON()).find((metric) => metric.name === 'method_last_called_timestamp_seconds')!.values.find((sample) => sample.labels.method === method)!.value;
+    const beforeMs = Date.now();
+    new Cron().tick();
+    const afterMs = Date.now();
+    const realNow = Date.now.bind(Date);
+    const step = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + HOUR_MS); // NTP steps the clock an hour forward
+    try {
+      // Before: the step was applied to the call at collect time, an hour late.
+      expectUnixSecondsBetween(await value('tick'), beforeMs, afterMs);
+      // A call after the scrape that saw the step is stamped with the stepped clock; tick keeps its time.
+      const steppedBeforeMs = Date.now();
+      new Cron().tock();
+      const steppedAfterMs = Date.now();
+      expectUnixSecondsBetween(await value('tock'), steppedBeforeMs, steppedAfterMs);
+      expectUnixSecondsBetween(await value('tick'), beforeMs, afterMs);
+    } finally {
+      step.mockRestore();
+    }
+  });
+});
