@@ -32,6 +32,8 @@ const OUT_OF_PROCESS_SPECS = [
   'spec/decorators/consumers.spec.ts',
   'spec/core/redeclared-classes.spec.ts',
   'spec/exposition/connection-limits-tls.spec.ts',
+  'spec/core/class-names.spec.ts',
+  'spec/core/abandoned-generators.spec.ts',
 ];
 const unitOnly = process.env.PROM_DECORATORS_SPECS === 'unit';
 

@@ -12,9 +12,11 @@ import { instrumentationOf, wrapFunction, type AnyClass, type AnyFunction } from
 /**
  * Standard (TC39) decorators. A method decorator is not told its class: its options are
  * checked at once (so misuse throws while the class is defined), and its probe is built
- * once the class is known: at class definition for a static method (an initializer runs
- * then), and for an instance method when a class-level decorator of ours runs, when the
- * first instance is constructed, or at the first call, whichever comes first.
+ * once the class is known and named: for a static method once its class definition has
+ * finished (a microtask after its static initializers ran), for an instance method when the
+ * first instance is constructed; for both when a class-level decorator of ours runs or at the
+ * first call, whichever comes first. A static initializer is too early to read the name:
+ * esbuild (tsx) runs it on a class still named `_A`, and names it `A` only afterwards.
  */
 export function decorateStandard(recipe: ProbeRecipe, value: AnyFunction, context: DecoratorContext): unknown {
   // The class decorator's context carries the metadata object before the class does.
@@ -46,6 +48,8 @@ export function skipStandardMember(context: ClassMethodDecoratorContext): void {
 class ClassToBeKnown implements PendingProbes {
   decorators: readonly string[] = [];
   private readonly builders: ProbeBuilder[] = [];
+  /** A static method's class, told by its static initializer before the class has its final name. */
+  private staticClass: AnyClass | undefined;
 
   constructor(
     private readonly instrumentation: Instrumentation,
@@ -53,7 +57,7 @@ class ClassToBeKnown implements PendingProbes {
     private readonly metadata: object | undefined,
   ) {
     instrumentation.pending = this;
-    context.addInitializer(resolveOnInitialize(this));
+    context.addInitializer(context.static ? resolveOnceDefined(this) : resolveOnInitialize(this));
   }
 
   get isPending(): boolean {
@@ -65,10 +69,23 @@ class ClassToBeKnown implements PendingProbes {
     this.builders.push(builder);
   }
 
+  defineStaticClass(staticClass: AnyClass): void {
+    this.staticClass = staticClass;
+    queueMicrotask(() => {
+      // Never throw out of a microtask: that would end the process. resolve() logs a probe it cannot build.
+      try {
+        if (this.isPending) this.resolve(undefined, staticClass);
+      } catch (error) {
+        logError((error as Error).message);
+      }
+    });
+  }
+
   resolve(instance: unknown, knownClass?: unknown): void {
     const { instrumentation, context } = this;
     instrumentation.pending = undefined;
-    const constructor = (knownClass as AnyClass | undefined) ?? (context.static ? (instance as AnyClass) : declaringClass(instance, this.metadata));
+    // A static call's `this` may be a subclass, or nothing at all (`const { build } = Tools`).
+    const constructor = (knownClass as AnyClass | undefined) ?? (context.static ? (this.staticClass ?? (instance as AnyClass)) : declaringClass(instance, this.metadata));
     const site = memberSite('', constructor?.name ?? '', context.name, context.static);
     instrumentation.place = site.place;
     this.builders.forEach((builder, index) => {
@@ -89,6 +106,17 @@ class ClassToBeKnown implements PendingProbes {
 function resolveOnInitialize(pending: ClassToBeKnown): (this: unknown) => void {
   return function (this: unknown) {
     if (pending.isPending) pending.resolve(this);
+  };
+}
+
+/**
+ * A static method's initializer: it runs while the class is being defined, so the class is
+ * known but maybe not yet named; the probes are built a microtask later, once the code
+ * defining the class has run (or earlier, by a call or a class-level decorator).
+ */
+function resolveOnceDefined(pending: ClassToBeKnown): (this: unknown) => void {
+  return function (this: unknown) {
+    pending.defineStaticClass(this as AnyClass);
   };
 }
 

@@ -69,6 +69,11 @@ export function LastCalled<const L extends string = never, F extends LabelsFrom<
         throw new DecoratorMisuseError('LastCalled', where.place, `on: ${JSON.stringify(on)} is not known`, `Pass on: 'call' or on: 'success'`);
       }
       const onSuccess = on === 'success';
+      // On 'call' the time is set as the call starts, before there is an outcome to judge.
+      const judge = options?.errorIf !== undefined ? 'errorIf' : options?.okIf !== undefined ? 'okIf' : undefined;
+      if (!onSuccess && judge !== undefined) {
+        throw new DecoratorMisuseError('LastCalled', where.place, `${judge} has no effect with on: 'call' (the time is set when a call starts, before its outcome)`, `Pass on: 'success', or drop ${judge}`);
+      }
       const isFailure = outcomeClassifier(where, options);
       const metric = declareSiteMetric<TimestampFamily>(where, options, {
         kind: 'timestamp',

@@ -1,11 +1,11 @@
-import { globalRegistry, isRegistry } from '../client/bridge.js';
+import { globalRegistry, isRegistry, metricIn } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { CallInfo, CallSite, MetricDescription } from '../core/probe.js';
 import { SeriesChooser, type ComputedLabelOptions } from './labels.js';
 import { declareFamily, type FamilyKind, type FamilyRequest } from '../metrics/declare.js';
 import type { MetricFamily } from '../metrics/family.js';
-import { MetricConflictError } from '../metrics/registration.js';
+import { METRIC_SHAPE, MetricConflictError, type ShapedMetric } from '../metrics/registration.js';
 import type { LabelValues } from '../metrics/series.js';
 import { labelNameProblem, metricNameProblem, suggestMetricName } from '../metrics/validation.js';
 
@@ -133,8 +133,10 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
   }
   const metricHelp = named ? (help ?? defaults.namedHelp) : defaults.help;
   let family: F;
+  const declaredAt = `@${where.decorator} on ${where.place}`;
+  const firstDeclaration = metricIn(registry, metricName) === undefined;
   try {
-    family = declareFamily({ registry, kind: defaults.kind, name: metricName, help: metricHelp, labelNames, declaredAt: `@${where.decorator} on ${where.place}`, maxSeries, ...extra }) as unknown as F;
+    family = declareFamily({ registry, kind: defaults.kind, name: metricName, help: metricHelp, labelNames, declaredAt, maxSeries, ...extra }) as unknown as F;
   } catch (error) {
     if (!(error instanceof MetricConflictError)) throw error;
     const fix = error.foreign ? 'Give the decorator another name, or remove the other registration' : 'Use the same options in both places, or give one of them another name';
@@ -145,6 +147,12 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     family,
     named,
     at(site) {
+      // A standard method decorator declares before its class is known ("?.method"): the
+      // first declaration takes its real place now, for every later conflict message.
+      const shape = (family as unknown as ShapedMetric)[METRIC_SHAPE];
+      if (firstDeclaration && site.place !== where.place && shape.declaredAt === declaredAt) {
+        (shape as { declaredAt: string }).declaredAt = `@${where.decorator} on ${site.place}`;
+      }
       const baseLabels = namedLabels ?? { class: site.className, method: site.methodName };
       const chooser = new SeriesChooser(family, baseLabels, computedNames, labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place);
       const description = { name: metricName, type, labelNames: family.labelNames as string[], help: metricHelp, staticLabels: namedLabels ?? NO_STATIC_LABELS };

@@ -1,5 +1,6 @@
 import { Registry } from '../support/prometheus-client.js';
-import { Counted, CountExceptions, LastCalled, Timed } from '../../lib/index';
+import { Counted, CountExceptions, InProgress, LastCalled, Timed } from '../../lib/index';
+import { placeOf } from './mode';
 
 function lines(text: string): string[] {
   return text.split('\n').filter((line) => !line.startsWith('#'));
@@ -109,5 +110,49 @@ describe('what counts as a failure', () => {
       }
       return Handler;
     }).toThrow(/^@Counted on (Handler|\?)\.handle: errorIf must be a function, got number\. Pass errorIf: \(value\) => boolean$/);
+  });
+
+  test.each([
+    { option: 'errorIf', options: { errorIf: () => true } },
+    { option: 'okIf', options: { okIf: () => true } },
+  ])('$option with @LastCalled on a call (the default) is a decoration-time error: nothing to judge yet (issue 12, item 15)', ({ option, options }) => {
+    // Before: accepted, and ignored.
+    for (const on of [undefined, 'call'] as const) {
+      expect(() => {
+        class Backup {
+          @LastCalled({ registry: new Registry(), on, ...options })
+          run(): void {}
+        }
+        return Backup;
+      }).toThrow(`@LastCalled on ${placeOf('Backup', 'run')}: ${option} has no effect with on: 'call' (the time is set when a call starts, before its outcome). Pass on: 'success', or drop ${option}`);
+    }
+  });
+
+  test('a conflict names the first declaration by its class, once that is known (issue 12, item 15)', () => {
+    const registry = new Registry();
+    class Jobs {
+      @Counted({ registry, name: 'jobs' })
+      run(): void {}
+
+      @Counted({ registry, name: 'tasks' })
+      static plan(): void {}
+    }
+    new Jobs();
+    Jobs.plan();
+    // Before, with standard decorators: "... but @Counted on ?.run already declared it ...".
+    expect(() => {
+      class Workers {
+        @InProgress({ registry, name: 'jobs_total' })
+        work(): void {}
+      }
+      return Workers;
+    }).toThrow(`but @Counted on Jobs.run already declared it as a counter with no labels (the types differ)`);
+    expect(() => {
+      class Planner {
+        @Timed({ registry, name: 'tasks_total' })
+        static plan(): void {}
+      }
+      return Planner;
+    }).toThrow(`but @Counted on Jobs.plan already declared it as a counter with no labels (the types differ)`);
   });
 });
