@@ -3,8 +3,7 @@ import { nothingToBegin } from '../core/instrumentation.js';
 import type { CallInfo, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
-import type { LabelValues } from '../metrics/series.js';
-import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
+import { SeriesChooser, siteSeriesLimits, type ComputedLabelOptions, type LabelsFrom } from './labels.js';
 import { declareSiteMetric, type MetricOptions } from './metric-options.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any error class, whatever its constructor takes
@@ -19,6 +18,9 @@ export type CountExceptionsOptions<L extends string = never, F = LabelsFrom<L>> 
   };
 
 type ErrorFilter = readonly ErrorClass[] | ErrorClass | ((error: unknown) => boolean);
+
+/** The error types one method may add to the shared `method_exceptions_total` before its new ones go to `__overflow__`. */
+export const DEFAULT_ERROR_TYPES_PER_SITE = 100;
 
 /**
  * The `error` label: the name of the thrown value's nearest named constructor up its
@@ -47,8 +49,8 @@ class CountExceptionsProbe implements Probe {
     private readonly counts: (error: unknown) => boolean,
     private readonly named: boolean,
     private readonly chooser: SeriesChooser<CounterSeries>,
-    private readonly family: CounterFamily,
-    private readonly baseLabels: LabelValues,
+    /** The default metric's series by error type, capped per class and method. */
+    private readonly errorTypes: SeriesChooser<CounterSeries> | undefined,
   ) {
     this.needsCall = chooser.computed;
     if (named && !chooser.computed) this.namedSeries = chooser.fixed();
@@ -61,7 +63,7 @@ class CountExceptionsProbe implements Probe {
     // Only failed calls reach here, so choosing the series by error type may allocate.
     const series = this.named
       ? (this.namedSeries ?? this.chooser.choose(call as CallInfo))
-      : this.family.seriesFor({ ...this.baseLabels, error: errorTypeName(outcome) }, ['error']);
+      : (this.errorTypes as SeriesChooser<CounterSeries>).forComputed({ error: errorTypeName(outcome) });
     series.value++;
   }
 }
@@ -72,7 +74,9 @@ class CountExceptionsProbe implements Probe {
  *
  * Writes `method_exceptions_total` (counter; labels `class`, `method`, `error` = the error's
  * constructor name). With `name`, writes that counter with only the static `labels`; its
- * series starts at 0. `only` restricts what is counted (Python's `exception=`).
+ * series starts at 0. `only` restricts what is counted (Python's `exception=`). Each method adds
+ * at most `maxSeriesPerSite` error types (default 100) to the shared counter, its later new ones
+ * under `error="__overflow__"`; `seriesTtlSeconds` drops error types idle that long.
  *
  * @example
  * @CountExceptions({ name: 'example_app_exceptions', only: [TimeoutError] }) fetch() { ... }
@@ -90,15 +94,20 @@ export function CountExceptions<const L extends string = never, F extends Labels
       namedHelp: 'Errors counted by @CountExceptions.',
     });
     const { family, named } = metric;
+    const limits = siteSeriesLimits('CountExceptions', where.place, options);
     return { build: (site) => {
     const { baseLabels, description, chooser } = metric.at(site);
-    // The error types are known up front: their series exist from the start, under the label their errors get.
-    if (!named && options?.only !== undefined && typeof options.only === 'function' && isErrorClass(options.only)) {
-      family.seriesFor({ ...baseLabels, error: classLabel(options.only) });
-    } else if (!named && Array.isArray(options?.only)) {
-      for (const errorClass of options.only as readonly ErrorClass[]) family.seriesFor({ ...baseLabels, error: classLabel(errorClass) });
+    let errorTypes: SeriesChooser<CounterSeries> | undefined;
+    if (!named) {
+      errorTypes = new SeriesChooser(family, baseLabels, ['error'], undefined, site.place, { maxSeriesPerSite: limits.maxSeriesPerSite ?? DEFAULT_ERROR_TYPES_PER_SITE, seriesTtlSeconds: limits.seriesTtlSeconds });
+      // The error types are known up front: their series exist from the start, under the label their errors get.
+      if (options?.only !== undefined && typeof options.only === 'function' && isErrorClass(options.only)) {
+        errorTypes.resolveUpFront({ error: classLabel(options.only) });
+      } else if (Array.isArray(options?.only)) {
+        for (const errorClass of options.only as readonly ErrorClass[]) errorTypes.resolveUpFront({ error: classLabel(errorClass) });
+      }
     }
-    return { probe: new CountExceptionsProbe(counts, named, chooser as SeriesChooser<CounterSeries>, family, baseLabels), metric: description };
+    return { probe: new CountExceptionsProbe(counts, named, chooser as SeriesChooser<CounterSeries>, errorTypes), metric: description };
     } };
   } });
 }

@@ -1,5 +1,7 @@
 import type { CallInfo } from '../core/probe.js';
-import type { MetricFamily } from '../metrics/family.js';
+import { DecoratorMisuseError } from '../errors.js';
+import { warnOnce } from '../log.js';
+import { boundedLabelValue, MAX_LABEL_VALUE_LENGTH, type MetricFamily, type WriteMark } from '../metrics/family.js';
 import { SeriesIndex } from '../metrics/series-index.js';
 import type { LabelValue, LabelValues } from '../metrics/series.js';
 
@@ -32,15 +34,56 @@ export interface ComputedLabelOptions<L extends string, F> {
   labelsFrom?: F & OnlyDeclaredLabels<F, L>;
   /** Cap on the series of the metric (default 1000); past it new combinations go to `__overflow__`. */
   maxSeries?: number;
+  /**
+   * Cap on the series this class and method add to the metric at run time, so one noisy method
+   * cannot use up a metric it shares with others: past it, its new combinations go to
+   * `__overflow__` (its fixed labels kept). Default: `maxSeries` (the metric's cap) for computed
+   * labels; 100 error types for the default `method_exceptions_total` of @CountExceptions.
+   */
+  maxSeriesPerSite?: number;
+  /**
+   * Drops a series chosen at run time (from computed labels or error types) once it has not been
+   * written for this many seconds: it leaves the scrape at the next collect after that, and
+   * comes back from zero when written again. Default: never.
+   */
+  seriesTtlSeconds?: number;
+}
+
+/** The run-time series limits of one call site, checked. */
+export interface SiteSeriesLimits {
+  maxSeriesPerSite?: number;
+  seriesTtlSeconds?: number;
+}
+
+/** Checks `maxSeriesPerSite` and `seriesTtlSeconds` when the class is defined. */
+export function siteSeriesLimits(decorator: string, place: string, options: SiteSeriesLimits | undefined): SiteSeriesLimits {
+  const { maxSeriesPerSite, seriesTtlSeconds } = options ?? {};
+  if (maxSeriesPerSite !== undefined && !(Number.isInteger(maxSeriesPerSite) && maxSeriesPerSite > 0)) {
+    throw new DecoratorMisuseError(decorator, place, `maxSeriesPerSite ${String(maxSeriesPerSite)} is not a positive integer`, 'Pass e.g. { maxSeriesPerSite: 100 }');
+  }
+  if (seriesTtlSeconds !== undefined && !(typeof seriesTtlSeconds === 'number' && seriesTtlSeconds > 0 && Number.isFinite(seriesTtlSeconds))) {
+    throw new DecoratorMisuseError(decorator, place, `seriesTtlSeconds ${String(seriesTtlSeconds)} is not a positive number of seconds`, 'Pass e.g. { seriesTtlSeconds: 3600 }, or leave it out to keep series');
+  }
+  return { maxSeriesPerSite, seriesTtlSeconds };
+}
+
+/** What the index remembers of a combination: its series, and how often this site wrote it (for the idle expiry). */
+interface Chosen<S> extends WriteMark {
+  readonly series: S;
 }
 
 /**
  * Picks the series a call writes to: resolved once when nothing is computed, otherwise from
- * the call's computed labels, looked up in a SeriesIndex by their values (the family's
- * series cap applies to new combinations).
+ * the call's computed labels, looked up in a SeriesIndex by their values. New combinations
+ * count against the site's cap and the family's; values longer than MAX_LABEL_VALUE_LENGTH
+ * are cut. A known combination costs the lookup and an increment: no allocation, no clock.
  */
 export class SeriesChooser<S extends { labels: LabelValues }> {
-  private readonly index: SeriesIndex<S> | undefined;
+  private readonly index: SeriesIndex<Chosen<S>> | undefined;
+  /** Combinations this site added (overflow excluded, dropped idle ones given back). */
+  private added = 0;
+  private readonly maxSeries: number;
+  private readonly ttlSeconds: number | undefined;
   /** The values of the call being looked up; a re-entrant call (a getter that calls the method) gets its own. */
   private readonly values: string[];
   private busy = false;
@@ -51,9 +94,12 @@ export class SeriesChooser<S extends { labels: LabelValues }> {
     readonly computedNames: readonly string[],
     private readonly labelsFrom: ((call: CallInfo) => unknown) | undefined,
     private readonly place: string,
+    limits: SiteSeriesLimits = {},
   ) {
     this.values = computedNames.map(() => '');
-    this.index = labelsFrom === undefined || computedNames.length === 0 ? undefined : new SeriesIndex(computedNames.length);
+    this.index = computedNames.length === 0 ? undefined : new SeriesIndex(computedNames.length);
+    this.maxSeries = limits.maxSeriesPerSite ?? family.maxSeries;
+    this.ttlSeconds = limits.seriesTtlSeconds;
   }
 
   /** Whether the series depends on the call. */
@@ -66,10 +112,29 @@ export class SeriesChooser<S extends { labels: LabelValues }> {
     return this.family.seriesFor(extra === undefined ? this.baseLabels : { ...this.baseLabels, ...extra });
   }
 
+  /**
+   * A series resolved up front for these computed values (an error class of `only`): remembered
+   * like the others, but not counted against the site's cap and never dropped as idle.
+   */
+  resolveUpFront(computed: LabelValues): S {
+    const series = this.fixed(computed);
+    this.index?.set(
+      this.computedNames.map((name) => computed[name]),
+      { series, writes: 0 },
+    );
+    return series;
+  }
+
   /** The series for this call; throws (a recording failure) when the label function misbehaves. */
   choose(call: CallInfo): S {
     if (this.labelsFrom === undefined || this.index === undefined) return this.fixed();
-    const computed = this.labelsFrom(call) as Record<string, unknown> | null;
+    return this.forComputed(this.labelsFrom(call));
+  }
+
+  /** The series for these computed label values (from labelsFrom, or @CountExceptions's error type). */
+  forComputed(result: unknown): S {
+    if (this.index === undefined) return this.fixed();
+    const computed = result as Record<string, unknown> | null;
     if (computed === null || typeof computed !== 'object') {
       throw new TypeError(`labelsFrom of ${this.place} returned ${computed === null ? 'null' : typeof computed} instead of an object of labels`);
     }
@@ -79,19 +144,46 @@ export class SeriesChooser<S extends { labels: LabelValues }> {
     try {
       for (let i = 0; i < names.length; i++) {
         const value = computed[names[i]];
-        if (typeof value === 'string') values[i] = value;
+        if (typeof value === 'string') values[i] = value.length > MAX_LABEL_VALUE_LENGTH ? boundedLabelValue(value) : value;
         else if (typeof value === 'number') values[i] = String(value);
         else throw new TypeError(`labelsFrom of ${this.place} gave label "${names[i]}" a ${value === null ? 'null' : typeof value} value; labels must be strings or numbers`);
       }
       const known = this.index.get(values);
-      if (known !== undefined) return known;
-      const labels: LabelValues = { ...this.baseLabels };
-      for (let i = 0; i < names.length; i++) labels[names[i]] = values[i];
-      const series = this.family.seriesFor(labels, names);
-      if (!this.family.isOverflow(series)) this.index.set(values, series);
-      return series;
+      if (known !== undefined) {
+        known.writes++;
+        return known.series;
+      }
+      return this.addCombination(this.index, values);
     } finally {
       if (values === this.values) this.busy = false;
     }
+  }
+
+  /** The miss path: a new combination, past the site's cap or the family's, goes to `__overflow__`. */
+  private addCombination(index: SeriesIndex<Chosen<S>>, values: string[]): S {
+    const names = this.computedNames;
+    const labels: LabelValues = { ...this.baseLabels };
+    for (let i = 0; i < names.length; i++) labels[names[i]] = values[i];
+    // A full family says so itself (its own warning); a site's cap only bites while the family has room.
+    if (this.added >= this.maxSeries && this.family.size < this.family.maxSeries) {
+      warnOnce(
+        `site-overflow:${this.family.name}:${this.place}`,
+        `${this.place} reached its cap of ${this.maxSeries} series of metric "${this.family.name}"; its new label combinations are recorded with __overflow__ (raise it with the maxSeriesPerSite option, or compute labels with fewer distinct values)`,
+      );
+      return this.family.overflowFor(labels, names);
+    }
+    const series = this.family.seriesFor(labels, names);
+    if (this.family.isOverflow(series)) return series;
+    const chosen: Chosen<S> = { series, writes: 0 };
+    index.set(values, chosen);
+    this.added++;
+    if (this.ttlSeconds === undefined) this.family.keepWhileUsed(series);
+    else {
+      const key = [...values];
+      this.family.expireWhenIdle(series, chosen, this.ttlSeconds, () => {
+        if (index.delete(key, chosen)) this.added--;
+      });
+    }
+    return series;
   }
 }

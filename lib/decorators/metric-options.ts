@@ -2,7 +2,7 @@ import { globalRegistry, isRegistry, metricIn } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { CallInfo, CallSite, MetricDescription } from '../core/probe.js';
-import { SeriesChooser, type ComputedLabelOptions } from './labels.js';
+import { SeriesChooser, siteSeriesLimits, type ComputedLabelOptions } from './labels.js';
 import { declareFamily, type FamilyKind, type FamilyRequest } from '../metrics/declare.js';
 import type { MetricFamily } from '../metrics/family.js';
 import { METRIC_SHAPE, MetricConflictError, type ShapedMetric } from '../metrics/registration.js';
@@ -96,6 +96,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     throw new DecoratorMisuseError(where.decorator, where.place, 'registry is not a Prometheus client Registry', `Pass registry: new Registry() or register, from @prometheus-io/client or prom-client, or leave it out`);
   }
   const { labelNames: computedNames = [], labelsFrom, maxSeries } = (options ?? {}) as ComputedLabelOptions<string, unknown>;
+  const limits = siteSeriesLimits(where.decorator, where.place, options as ComputedLabelOptions<string, unknown> | undefined);
   const named = name !== undefined;
   let metricName = defaults.name;
   let labelNames: string[];
@@ -154,7 +155,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
         (shape as { declaredAt: string }).declaredAt = `@${where.decorator} on ${site.place}`;
       }
       const baseLabels = namedLabels ?? { class: site.className, method: site.methodName };
-      const chooser = new SeriesChooser(family, baseLabels, computedNames, labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place);
+      const chooser = new SeriesChooser(family, baseLabels, computedNames, labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place, limits);
       const description = { name: metricName, type, labelNames: family.labelNames as string[], help: metricHelp, staticLabels: namedLabels ?? NO_STATIC_LABELS };
       return { baseLabels, description, chooser: chooser as SiteSeries<F>['chooser'] };
     },

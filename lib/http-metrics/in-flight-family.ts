@@ -1,4 +1,5 @@
 import type { MetricsRegistry } from '../client/registry.js';
+import { boundedLabelValue } from '../metrics/family.js';
 import { GaugeFamily } from '../metrics/gauge-family.js';
 import { registerMetric, type MetricShape } from '../metrics/registration.js';
 
@@ -22,7 +23,7 @@ export class InFlightFamily extends GaugeFamily {
 
   protected override publishAll() {
     this.reset();
-    for (const request of this.live.values()) this.seriesFor({ method: request.method, route: request.currentRoute() }, ['route']).value++;
+    for (const request of this.live.values()) this.seriesFor({ method: request.method, route: boundedLabelValue(request.currentRoute()) }, ['route']).value++;
     return super.publishAll();
   }
 }

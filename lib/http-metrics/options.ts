@@ -54,7 +54,22 @@ export interface CommonHttpMetricsOptions {
   responseSize?: boolean | { buckets: readonly number[] };
   /** Cap on the series of each metric (route and extra-label combinations). Default 1000. */
   maxSeries?: number;
+  /**
+   * Cap on the series one route adds with the extra labels of `labelsFrom` (method, status and
+   * extra-label combinations), so one noisy label cannot push the other routes to
+   * `__overflow__`: past it, that route's new combinations have their extra labels recorded as
+   * `__overflow__`, the route kept. Default 100.
+   */
+  maxSeriesPerRoute?: number;
+  /**
+   * Drops a series not written for this many seconds: it leaves the scrape at the next collect
+   * after that, and comes back from zero with its next request. Default: never.
+   */
+  seriesTtlSeconds?: number;
 }
+
+/** Default cap on the series one route adds with extra labels. */
+export const DEFAULT_MAX_SERIES_PER_ROUTE = 100;
 
 /** The HTTP metric names. */
 export const HTTP_METRIC_NAMES = {
@@ -84,6 +99,8 @@ export interface ResolvedCommonOptions {
   skipMethods: ReadonlySet<string>;
   responseSizeBuckets: number[] | undefined;
   maxSeries: number | undefined;
+  maxSeriesPerRoute: number;
+  seriesTtlSeconds: number | undefined;
   extraLabelNames: string[];
 }
 
@@ -116,6 +133,14 @@ export function resolveCommonOptions(
   if (maxSeries !== undefined && !(Number.isInteger(maxSeries) && maxSeries > 0)) {
     throw new HttpMetricsOptionsError(adapter, 'maxSeries', `${String(maxSeries)} is not a positive integer`, 'Pass e.g. { maxSeries: 5000 }');
   }
+  const maxSeriesPerRoute = options.maxSeriesPerRoute ?? DEFAULT_MAX_SERIES_PER_ROUTE;
+  if (!(Number.isInteger(maxSeriesPerRoute) && maxSeriesPerRoute > 0)) {
+    throw new HttpMetricsOptionsError(adapter, 'maxSeriesPerRoute', `${String(maxSeriesPerRoute)} is not a positive integer`, 'Pass e.g. { maxSeriesPerRoute: 500 }');
+  }
+  const seriesTtlSeconds = options.seriesTtlSeconds;
+  if (seriesTtlSeconds !== undefined && !(typeof seriesTtlSeconds === 'number' && seriesTtlSeconds > 0 && Number.isFinite(seriesTtlSeconds))) {
+    throw new HttpMetricsOptionsError(adapter, 'seriesTtlSeconds', `${String(seriesTtlSeconds)} is not a positive number of seconds`, 'Pass e.g. { seriesTtlSeconds: 3600 }, or leave it out to keep series');
+  }
   return {
     registry: options.registry,
     buckets,
@@ -124,6 +149,8 @@ export function resolveCommonOptions(
     skipMethods: new Set(skipMethods.map((method) => method.toUpperCase())),
     responseSizeBuckets,
     maxSeries,
+    maxSeriesPerRoute,
+    seriesTtlSeconds,
     extraLabelNames: checkedLabelNames(adapter, options.labelNames, options.labelsFrom),
   };
 }

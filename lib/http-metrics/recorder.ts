@@ -4,6 +4,7 @@ import type { MetricsRegistry } from '../client/registry.js';
 import { warnOnce } from '../log.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import { declareFamily } from '../metrics/declare.js';
+import { boundedLabelValue, type WriteMark } from '../metrics/family.js';
 import type { HistogramFamily, HistogramSeries } from '../metrics/histogram-family.js';
 import { MetricConflictError } from '../metrics/registration.js';
 import { SeriesIndex } from '../metrics/series-index.js';
@@ -31,8 +32,8 @@ export interface AdapterHooks<S> {
 /** The value a computed label takes when labelsFrom threw or gave it no string or number. */
 export const LABEL_ERROR_VALUE = '__error__';
 
-/** The series one label combination writes, resolved once and reused. */
-interface SeriesSet {
+/** The series one label combination writes, resolved once and reused; `writes` counts its requests for the idle expiry. */
+interface SeriesSet extends WriteMark {
   requests: CounterSeries;
   duration: HistogramSeries;
   size: HistogramSeries | undefined;
@@ -73,6 +74,8 @@ export class HttpMetricsRecorder<S> {
   private readonly computedLabelNames: string[];
   private readonly labelNames: string[];
   private readonly statusLabels = new Map<number, string>();
+  /** With extra labels: how many series each route added (bounded by the family's cap on routes). */
+  private readonly seriesPerRoute = new Map<string, number>();
 
   constructor(
     private readonly options: ResolvedCommonOptions,
@@ -188,25 +191,65 @@ export class HttpMetricsRecorder<S> {
   private seriesSetFor(exchange: Exchange<S>, status: string, response: ServerResponse): SeriesSet {
     const values = this.values;
     values[0] = exchange.method;
-    values[1] = exchange.currentRoute();
+    values[1] = boundedLabelValue(exchange.currentRoute());
     values[2] = status;
     if (this.hooks.extraLabels !== undefined) this.extraLabelValues(exchange.source, response, values);
     const known = this.seriesIndex.get(values);
-    if (known !== undefined) return known;
-    const labels: LabelValues = {};
-    for (let i = 0; i < values.length; i++) labels[this.labelNames[i]] = values[i];
-    const set = this.newSeriesSet(labels);
-    // The overflow series is never remembered, so the index stays bounded by the cap.
-    if (!this.requests.isOverflow(set.requests)) this.seriesIndex.set(values, set);
-    return set;
+    if (known !== undefined) {
+      known.writes++;
+      return known;
+    }
+    return this.addSeriesSet(values);
   }
 
-  private newSeriesSet(labels: LabelValues): SeriesSet {
-    return {
+  /** The miss path: a new combination, capped per route (extra labels) and per metric (routes too). */
+  private addSeriesSet(values: string[]): SeriesSet {
+    const labels: LabelValues = {};
+    for (let i = 0; i < values.length; i++) labels[this.labelNames[i]] = values[i];
+    const extraNames = this.options.extraLabelNames;
+    const route = values[1];
+    if (extraNames.length > 0 && (this.seriesPerRoute.get(route) ?? 0) >= this.options.maxSeriesPerRoute) {
+      warnOnce(
+        `route-overflow:${this.adapter}:${route}`,
+        `route "${route}" reached its cap of ${this.options.maxSeriesPerRoute} series of the HTTP metrics; its new label combinations are recorded with their labelsFrom labels as __overflow__ (raise it with the maxSeriesPerRoute option, or compute labels with fewer distinct values)`,
+      );
+      return {
+        requests: this.requests.overflowFor(labels, extraNames),
+        duration: this.duration.overflowFor(labels, extraNames),
+        size: this.size?.overflowFor(labels, extraNames),
+        writes: 0,
+      };
+    }
+    const set: SeriesSet = {
       requests: this.requests.seriesFor(labels, this.computedLabelNames),
       duration: this.duration.seriesFor(labels, this.computedLabelNames),
       size: this.size?.seriesFor(labels, this.computedLabelNames),
+      writes: 0,
     };
+    // The overflow series is never remembered, so the index stays bounded by the cap.
+    if (this.requests.isOverflow(set.requests)) return set;
+    this.seriesIndex.set(values, set);
+    if (extraNames.length > 0) this.seriesPerRoute.set(route, (this.seriesPerRoute.get(route) ?? 0) + 1);
+    const ttlSeconds = this.options.seriesTtlSeconds;
+    if (ttlSeconds === undefined) {
+      // Another middleware on this registry may expire series: never the ones this one writes.
+      this.requests.keepWhileUsed(set.requests);
+      this.duration.keepWhileUsed(set.duration);
+      if (set.size !== undefined) this.size?.keepWhileUsed(set.size);
+    } else {
+      const key = [...values];
+      // Each family drops its own series at its collect; the first one to do so forgets the set.
+      const forget = () => {
+        if (!this.seriesIndex.delete(key, set) || extraNames.length === 0) return;
+        const left = (this.seriesPerRoute.get(route) ?? 1) - 1;
+        if (left > 0) this.seriesPerRoute.set(route, left);
+        else this.seriesPerRoute.delete(route);
+      };
+      this.requests.expireWhenIdle(set.requests, set, ttlSeconds, forget);
+      this.duration.expireWhenIdle(set.duration, set, ttlSeconds, forget);
+      if (set.size !== undefined) this.size?.expireWhenIdle(set.size, set, ttlSeconds, forget);
+    }
+    return set;
   }
 
   /** Writes the extra labels' values into `values` after the three fixed ones. */
@@ -221,7 +264,7 @@ export class HttpMetricsRecorder<S> {
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       const value = computed?.[name];
-      if (typeof value === 'string') values[3 + i] = value;
+      if (typeof value === 'string') values[3 + i] = boundedLabelValue(value);
       else if (typeof value === 'number') values[3 + i] = String(value);
       else {
         if (computed !== undefined) {

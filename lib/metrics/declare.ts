@@ -1,11 +1,15 @@
 import type { MetricsRegistry } from '../client/registry.js';
+import { warnOnce } from '../log.js';
 import { CounterFamily } from './counter-family.js';
-import type { MetricFamily } from './family.js';
+import type { FamilyOptions, MetricFamily } from './family.js';
 import { GaugeFamily, TimestampFamily } from './gauge-family.js';
 import { HistogramFamily } from './histogram-family.js';
 import { registerMetric, type MetricShape, type SummaryShape } from './registration.js';
 import type { LabelValues } from './series.js';
 import { SummaryFamily } from './summary-family.js';
+
+/** The self-metric every capped family counts its overflowing writes in, by metric name. */
+export const SERIES_OVERFLOW_METRIC = 'prom_decorators_series_overflow_total';
 
 /** The plain-number families a caller can ask for. */
 export type FamilyKind = 'counter' | 'gauge' | 'timestamp' | 'histogram' | 'summary';
@@ -41,13 +45,36 @@ type FamilyFor<K extends FamilyKind> = K extends 'counter'
  */
 export function declareFamily<K extends FamilyKind>(request: FamilyRequest & { kind: K }): FamilyFor<K> {
   const shape = shapeOf(request);
-  const options = { shape, maxSeries: request.maxSeries };
+  const options = { shape, maxSeries: request.maxSeries, overflowCounter: request.name === SERIES_OVERFLOW_METRIC ? undefined : overflowCounterIn(request.registry, request.name) };
   return registerMetric({ registry: request.registry, shape, onSame: 'reuse', create: () => createFamily(request.kind, options) }) as unknown as FamilyFor<K>;
 }
 
 /** A family registered nowhere: it counts into nothing a scrape sees (the endpoint's `selfMetrics: false`). */
 export function detachedFamily<K extends FamilyKind>(request: Omit<FamilyRequest, 'registry'> & { kind: K }): FamilyFor<K> {
   return createFamily(request.kind, { shape: shapeOf(request), maxSeries: request.maxSeries }) as unknown as FamilyFor<K>;
+}
+
+/**
+ * How a family learns where to count its overflows: the registry it is declared in. The
+ * self-metric is declared there on the first overflow, so a registry whose caps never
+ * overflowed shows none; a name taken by something else leaves overflows uncounted, warned once.
+ */
+function overflowCounterIn(registry: MetricsRegistry, metricName: string): () => { value: number } {
+  return () => {
+    try {
+      return declareFamily({
+        registry,
+        kind: 'counter',
+        name: SERIES_OVERFLOW_METRIC,
+        help: 'Writes that a series cap (of a metric, a call site or a route) sent to an __overflow__ series, by metric.',
+        labelNames: ['metric'],
+        declaredAt: 'prom-decorators series caps',
+      }).seriesFor({ metric: metricName });
+    } catch (failure) {
+      warnOnce(`overflow-metric:${metricName}`, `could not register ${SERIES_OVERFLOW_METRIC}; overflows of "${metricName}" are not counted`, failure);
+      return { value: 0 };
+    }
+  };
 }
 
 function shapeOf(request: Omit<FamilyRequest, 'registry'>): MetricShape {
@@ -62,7 +89,7 @@ function shapeOf(request: Omit<FamilyRequest, 'registry'>): MetricShape {
   };
 }
 
-function createFamily(kind: FamilyKind, options: { shape: MetricShape; maxSeries?: number }): MetricFamily<{ labels: LabelValues }> {
+function createFamily(kind: FamilyKind, options: FamilyOptions): MetricFamily<{ labels: LabelValues }> {
   switch (kind) {
     case 'counter':
       return new CounterFamily(options);

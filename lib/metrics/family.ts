@@ -28,6 +28,41 @@ export interface PublishedMetric {
 /** The value every computed label takes once a family has reached its series cap. */
 export const OVERFLOW_LABEL_VALUE = '__overflow__';
 
+/**
+ * The longest computed label value kept (in UTF-16 units): a longer one is cut to this length,
+ * its last character replaced by `…`, so a label function returning whole documents costs a
+ * bounded amount of memory and scrape.
+ */
+export const MAX_LABEL_VALUE_LENGTH = 256;
+
+/** `value`, or its first MAX_LABEL_VALUE_LENGTH - 1 characters and `…` when it is longer. Allocates only when it cuts. */
+export function boundedLabelValue(value: string): string {
+  if (value.length <= MAX_LABEL_VALUE_LENGTH) return value;
+  let end = MAX_LABEL_VALUE_LENGTH - 1;
+  // Never cut a surrogate pair in two: a lone half is not valid UTF-8 on the wire.
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${value.slice(0, end)}\u2026`;
+}
+
+/** How often a run-time series was written, counted by whoever chose it (a plain increment, no clock). */
+export interface WriteMark {
+  writes: number;
+}
+
+/** A series chosen at run time that is dropped once it goes `ttlMs` without a write. */
+interface IdleExpiry {
+  key: string;
+  /** Every chooser that hands this series out: its write count, and how it forgets the series. */
+  marks: WriteMark[];
+  forgets: (() => void)[];
+  /** The sum of the marks' writes at the last collect. */
+  seenWrites: number;
+  /** When a collect last saw it written; NaN until the first collect (so no clock is read when it is made). */
+  lastWrittenMs: number;
+  ttlMs: number;
+}
+
 /** The labels of a sample that has only shared labels; frozen, so it can be shared. */
 const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -39,6 +74,11 @@ export interface FamilyOptions {
   shape: MetricShape;
   maxSeries?: number;
   aggregator?: string;
+  /**
+   * The self-metric series (`prom_decorators_series_overflow_total{metric}`) this family counts
+   * its overflowing writes in, resolved on the first overflow. None: overflows are not counted.
+   */
+  overflowCounter?: () => { value: number };
 }
 
 /**
@@ -59,6 +99,12 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
   private readonly seriesByKey = new Map<string, S>();
   /** The series new combinations go to past the cap (one per combination of fixed labels). */
   private readonly overflowSeries = new Set<S>();
+  /** Run-time series with an idle expiry (`seriesTtlSeconds`), checked at collect time. */
+  private readonly expiring = new Map<S, IdleExpiry>();
+  /** Run-time series some chooser without a TTL also hands out: never dropped, or its writes would be lost. */
+  private readonly pinned = new WeakSet<S>();
+  private readonly resolveOverflowCounter: (() => { value: number }) | undefined;
+  private overflowCounter: { value: number } | undefined;
 
   constructor(options: FamilyOptions) {
     this[METRIC_SHAPE] = options.shape;
@@ -67,6 +113,7 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
     this.labelNames = options.shape.labelNames;
     this.maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
     this.aggregator = options.aggregator ?? 'sum';
+    this.resolveOverflowCounter = options.overflowCounter;
   }
 
   /**
@@ -84,16 +131,52 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
         `overflow:${this.name}`,
         `metric "${this.name}" reached its cap of ${this.maxSeries} series; new label combinations are recorded with ${OVERFLOW_LABEL_VALUE} (raise it with the maxSeries option, or compute labels with fewer distinct values)`,
       );
-      const overflowLabels = { ...labels };
-      for (const name of computedLabelNames) overflowLabels[name] = OVERFLOW_LABEL_VALUE;
-      const overflowKey = this.keyOf(overflowLabels);
-      const overflow = this.seriesByKey.get(overflowKey);
-      if (overflow !== undefined) return overflow;
-      const created = this.add(overflowKey, overflowLabels);
-      this.overflowSeries.add(created);
-      return created;
+      return this.overflowFor(labels, computedLabelNames);
     }
     return this.add(key, labels);
+  }
+
+  /**
+   * The series a write goes to when a cap refuses `labels` a series of its own (the family's
+   * cap, or a call site's or route's): the named labels become `__overflow__`, the others stay.
+   * Each such write is counted in the overflow self-metric under this metric's name.
+   */
+  overflowFor(labels: LabelValues, overflowingLabelNames: readonly string[]): S {
+    this.countOverflow();
+    const overflowLabels = { ...labels };
+    for (const name of overflowingLabelNames) overflowLabels[name] = OVERFLOW_LABEL_VALUE;
+    const overflowKey = this.keyOf(overflowLabels);
+    const overflow = this.seriesByKey.get(overflowKey);
+    if (overflow !== undefined) return overflow;
+    const created = this.add(overflowKey, overflowLabels);
+    this.overflowSeries.add(created);
+    return created;
+  }
+
+  /**
+   * Drops `series` (chosen at run time by a chooser that counts its writes in `mark`) at the
+   * first collect at least `ttlSeconds` after the last collect that saw it written; `forget`
+   * then tells the chooser to stop handing it out. A write costs the chooser an increment:
+   * no clock is read per call, one per collect.
+   */
+  expireWhenIdle(series: S, mark: WriteMark, ttlSeconds: number, forget: () => void): void {
+    if (this.pinned.has(series) || this.isOverflow(series) || this.seriesByKey.get(this.keyOf(series.labels)) !== series) return;
+    const existing = this.expiring.get(series);
+    if (existing !== undefined) {
+      existing.marks.push(mark);
+      existing.forgets.push(forget);
+      existing.seenWrites += mark.writes;
+      existing.lastWrittenMs = NaN;
+      existing.ttlMs = Math.max(existing.ttlMs, ttlSeconds * 1000);
+      return;
+    }
+    this.expiring.set(series, { key: this.keyOf(series.labels), marks: [mark], forgets: [forget], seenWrites: mark.writes, lastWrittenMs: NaN, ttlMs: ttlSeconds * 1000 });
+  }
+
+  /** A chooser without an idle expiry hands `series` out: it is never dropped (another site's TTL notwithstanding). */
+  keepWhileUsed(series: S): void {
+    this.pinned.add(series);
+    this.expiring.delete(series);
   }
 
   /** Whether `series` is where combinations past the cap are recorded (never worth remembering by its labels). */
@@ -125,6 +208,7 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
    * `getForPromString()` does.
    */
   protected publishAll(shared = false): PublishedMetric {
+    if (this.expiring.size > 0) this.dropIdle();
     const values: PublishedValue[] = [];
     for (const series of this.seriesByKey.values()) this.publish(series, values, shared);
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
@@ -150,6 +234,34 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
     return sample;
   }
   protected abstract zero(series: S): void;
+  /** A series was dropped for being idle: a family that keeps more state per series (a summary's digest) lets it go here. */
+  protected dropped(_series: S): void {}
+
+  /** Collect time: the run-time series idle for their TTL leave the family and their choosers. */
+  private dropIdle(): void {
+    const now = performance.now();
+    for (const [series, expiry] of this.expiring) {
+      let writes = 0;
+      for (const mark of expiry.marks) writes += mark.writes;
+      if (writes !== expiry.seenWrites || Number.isNaN(expiry.lastWrittenMs)) {
+        expiry.seenWrites = writes;
+        expiry.lastWrittenMs = now;
+      } else if (now - expiry.lastWrittenMs >= expiry.ttlMs) {
+        this.expiring.delete(series);
+        if (this.seriesByKey.get(expiry.key) === series) this.seriesByKey.delete(expiry.key);
+        this.dropped(series);
+        for (const forget of expiry.forgets) forget();
+      }
+    }
+  }
+
+  private countOverflow(): void {
+    if (this.overflowCounter === undefined) {
+      if (this.resolveOverflowCounter === undefined) return;
+      this.overflowCounter = this.resolveOverflowCounter();
+    }
+    this.overflowCounter.value++;
+  }
 
   private add(key: string, labels: LabelValues): S {
     // Label objects are never mutated once made, so the caller's object is kept, not copied.
@@ -158,8 +270,17 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
     return series;
   }
 
-  /** One flat string per label set (a `+=` chain would keep a rope of strings per series key). */
+  /**
+   * One flat string per label set (a `+=` chain would keep a rope of strings per series key).
+   * Each value is prefixed with its length, so no value (a NUL, a separator) can make two
+   * label sets share a key.
+   */
   private keyOf(labels: LabelValues): string {
-    return this.labelNames.map((name) => labels[name]).join('\u0000');
+    return this.labelNames
+      .map((name) => {
+        const value = String(labels[name] ?? '');
+        return `${value.length}:${value}`;
+      })
+      .join('');
   }
 }

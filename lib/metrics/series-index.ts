@@ -35,4 +35,19 @@ export class SeriesIndex<T> {
     }
     node.set(values[last], entry);
   }
+
+  /** Forgets the entry for these values if it is still `entry` (an idle series dropped), pruning emptied levels; whether it did. */
+  delete(values: readonly string[], entry: T): boolean {
+    const path: Map<string, unknown>[] = [this.root];
+    const last = this.depth - 1;
+    for (let i = 0; i < last; i++) {
+      const next = path[i].get(values[i]) as Map<string, unknown> | undefined;
+      if (next === undefined) return false;
+      path.push(next);
+    }
+    if (path[last].get(values[last]) !== entry) return false;
+    path[last].delete(values[last]);
+    for (let i = last; i > 0 && path[i].size === 0; i--) path[i - 1].delete(values[i - 1]);
+    return true;
+  }
 }

@@ -96,6 +96,11 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
     into.push({ labels: series.labels, value: 0, metricName: `${this.name}_count` });
   }
 
+  /** An idle series dropped (seriesTtlSeconds): its digest goes with it. */
+  protected override dropped(series: SummarySeries): void {
+    this.zero(series);
+  }
+
   protected zero(series: SummarySeries): void {
     series.pendingCount = 0;
     if (series.digested) this.digest.remove(series.labels);

@@ -253,7 +253,7 @@ describe('labels computed from the call', () => {
     );
   });
 
-  test('the default exception counter caps its error types too', async () => {
+  test('the default exception counter caps its error types per method (100), so a noisy method leaves the others room', async () => {
     const registry = new Registry();
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     class Thrower {
@@ -262,12 +262,38 @@ describe('labels computed from the call', () => {
         const ErrorKind = { [`Error${kind}`]: class extends Error {} }[`Error${kind}`];
         throw new ErrorKind('x');
       }
+
+      @CountExceptions({ registry })
+      other(): void {
+        throw new RangeError('y');
+      }
     }
     const thrower = new Thrower();
     for (let kind = 0; kind < 1005; kind++) expect(() => thrower.fail(kind)).toThrow('x');
+    expect(() => thrower.other()).toThrow('y');
     const text = lines(await registry.getSingleMetricAsString('method_exceptions_total'));
-    expect(text).toHaveLength(1001);
-    expect(text[1000]).toBe('method_exceptions_total{class="Thrower",method="fail",error="__overflow__"} 5');
+    expect(text).toHaveLength(102);
+    expect(text[100]).toBe('method_exceptions_total{class="Thrower",method="fail",error="__overflow__"} 905');
+    expect(text[101]).toBe('method_exceptions_total{class="Thrower",method="other",error="RangeError"} 1');
+  });
+
+  test('computed label values longer than 256 characters are cut to 256, ending with …', async () => {
+    const registry = new Registry();
+    class Upstream {
+      @Counted({ name: 'upstream_errors', registry, labelNames: ['message'], labelsFrom: ({ args }) => ({ message: args[0] as string }) })
+      call(message: string): void {
+        void message;
+      }
+    }
+    const upstream = new Upstream();
+    const huge = `{"error":"${'e'.repeat(100_000)}"}`;
+    upstream.call(huge);
+    upstream.call(`${huge} again`);
+    upstream.call('😀'.repeat(200));
+    expect(lines(await registry.getSingleMetricAsString('upstream_errors_total'))).toEqual([
+      `upstream_errors_total{message="{\\"error\\":\\"${'e'.repeat(245)}…"} 2`,
+      `upstream_errors_total{message="${'😀'.repeat(127)}…"} 1`,
+    ]);
   });
 
   test('TypeScript rejects a label function that returns undeclared or missing keys, or other value types', () => {

@@ -153,3 +153,66 @@ describe.each(METHOD_SHAPES)('@CountExceptions on a $title method', (shape) => {
     );
   });
 });
+
+describe('@CountExceptions error types at run time (issue 12, item 11)', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('seriesTtlSeconds drops an error type not thrown for that long; the error classes of only are kept', async () => {
+    let now = 1_000;
+    jest.spyOn(performance, 'now').mockImplementation(() => now);
+    const registry = new Registry();
+    class Jobs {
+      @CountExceptions({ registry, seriesTtlSeconds: 60, only: [TimeoutError, RangeError] })
+      run(error: Error): void {
+        throw error;
+      }
+    }
+    const jobs = new Jobs();
+    expect(() => jobs.run(new RangeError('once'))).toThrow('once');
+    expect(() => jobs.run(new TimeoutError('t'))).toThrow('t');
+    await registry.metrics();
+    now += 61_000;
+    expect(lines(await registry.getSingleMetricAsString('method_exceptions_total'))).toEqual([
+      'method_exceptions_total{class="Jobs",method="run",error="TimeoutError"} 1',
+      'method_exceptions_total{class="Jobs",method="run",error="RangeError"} 1',
+    ]);
+    class Parser {
+      @CountExceptions({ registry, seriesTtlSeconds: 60 })
+      parse(error: Error): void {
+        throw error;
+      }
+    }
+    const parser = new Parser();
+    expect(() => parser.parse(new SyntaxError('a'))).toThrow('a');
+    await registry.metrics();
+    now += 61_000;
+    expect(lines(await registry.getSingleMetricAsString('method_exceptions_total'))).toEqual([
+      'method_exceptions_total{class="Jobs",method="run",error="TimeoutError"} 1',
+      'method_exceptions_total{class="Jobs",method="run",error="RangeError"} 1',
+    ]);
+  });
+
+  test('an error type named with a whole upstream message is cut to 256 characters', async () => {
+    const registry = new Registry();
+    const Upstream = class extends Error {};
+    Object.defineProperty(Upstream, 'name', { value: `Upstream${'m'.repeat(10_000)}` });
+    class Client {
+      @CountExceptions({ registry })
+      call(): void {
+        throw new Upstream('x');
+      }
+    }
+    expect(() => new Client().call()).toThrow('x');
+    expect(lines(await registry.getSingleMetricAsString('method_exceptions_total'))).toEqual([`method_exceptions_total{class="Client",method="call",error="Upstream${'m'.repeat(247)}…"} 1`]);
+  });
+
+  test('maxSeriesPerSite and seriesTtlSeconds are checked when the class is defined', () => {
+    expect(() => {
+      class Bad {
+        @CountExceptions({ maxSeriesPerSite: 1.5 })
+        run(): void {}
+      }
+      return Bad;
+    }).toThrow('@CountExceptions on Bad.run: maxSeriesPerSite 1.5 is not a positive integer');
+  });
+});
