@@ -169,11 +169,9 @@ export class Instrumentation {
     const enders = this.enders;
     for (let i = 0; i < enders.length; i++) {
       const { probe, tokenSlot } = enders[i];
-      // @InProgress with computed labels is the one called probe holding something between begin
-      // and end, and its end only gives it back; every other probe records, so is not called.
-      if (probe.decorator !== 'InProgress') continue;
+      if (probe.abandon === undefined) continue;
       try {
-        probe.end(0, 0, false, undefined, call, call === undefined || tokenSlot === -1 ? undefined : call.tokens[tokenSlot]);
+        probe.abandon(call, call === undefined || tokenSlot === -1 ? undefined : call.tokens[tokenSlot]);
       } catch (failure) {
         this.recordingFailed(probe.decorator, failure);
       }

@@ -43,6 +43,12 @@ export interface Probe {
    * @param token what `begin` returned for this call, when a `call` is given
    */
   end(startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined, token: unknown): void;
+  /**
+   * For a probe that holds something between `begin` and `end` (a computed-label in-progress
+   * series): gives it back for a call that will never end (a generator collected unfinished).
+   * Probes without it record nothing for such a call.
+   */
+  abandon?(call: CallInfo | undefined, token: unknown): void;
 }
 
 /** What a label function sees of a call. */

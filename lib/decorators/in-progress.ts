@@ -30,6 +30,10 @@ class InProgressProbe implements Probe {
     const series = call === undefined ? this.series : (token as GaugeSeries | undefined);
     if (series !== undefined) series.value--; // undefined: begin failed, there is nothing to take back
   }
+  /** A call that will never end (a generator collected unfinished): its series is given back, as at the end. */
+  abandon(call: CallInfo | undefined, token: unknown): void {
+    this.end(0, 0, false, undefined, call, token);
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { declareSiteMetric, outcomeClassifier, type MetricOptions, type OutcomeO
 
 export interface TimedHistogramOptions extends MetricOptions, OutcomeOptions {
   type?: 'histogram';
-  /** Upper bounds in seconds, increasing. Default: prom-client's 0.005 … 10. */
+  /** Upper bounds in seconds, increasing. Default: the Prometheus clients' 0.005 … 10 (`DEFAULT_BUCKETS`). */
   buckets?: readonly number[];
 }
 
@@ -93,7 +93,7 @@ function slidingWindowAgeBuckets(place: string, options: TimedSummaryOptions): n
  * Times calls until they complete: for a returned promise, until it settles.
  *
  * Writes `method_duration_seconds` (histogram; labels `class`, `method`, `result`;
- * prom-client's default buckets). With `name`, writes that histogram with only the static
+ * the Prometheus clients' default buckets, `DEFAULT_BUCKETS`). With `name`, writes that histogram with only the static
  * `labels`; `buckets` sets its bounds, `{ type: 'summary' }` makes it a summary.
  *
  * @example

@@ -32,7 +32,7 @@ export interface HttpLabelOptions<L extends string, A extends unknown[], R exten
 export interface CommonHttpMetricsOptions {
   /** The registry to write to, of either Prometheus client. Default: the client's global `register`. */
   registry?: MetricsRegistry;
-  /** Upper bounds of `http_request_duration_seconds` in seconds. Default: prom-client's 0.005 … 10. */
+  /** Upper bounds of `http_request_duration_seconds` in seconds. Default: the Prometheus clients' 0.005 … 10 (`DEFAULT_BUCKETS`). */
   buckets?: readonly number[];
   /** Label `status_code` by class (`2xx`, `4xx`, ...) instead of the exact code. Default false. */
   statusCodeGroups?: boolean;

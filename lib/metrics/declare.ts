@@ -44,14 +44,9 @@ type FamilyFor<K extends FamilyKind> = K extends 'counter'
  * MetricConflictError for the caller to word.
  */
 export function declareFamily<K extends FamilyKind>(request: FamilyRequest & { kind: K }): FamilyFor<K> {
-  const shape = shapeOf(request);
+  const shape = shapeOfRequest(request);
   const options = { shape, maxSeries: request.maxSeries, overflowCounter: request.name === SERIES_OVERFLOW_METRIC ? undefined : overflowCounterIn(request.registry, request.name) };
   return registerMetric({ registry: request.registry, shape, onSame: 'reuse', create: () => createFamily(request.kind, options) }) as unknown as FamilyFor<K>;
-}
-
-/** A family registered nowhere: it counts into nothing a scrape sees (the endpoint's `selfMetrics: false`). */
-export function detachedFamily<K extends FamilyKind>(request: Omit<FamilyRequest, 'registry'> & { kind: K }): FamilyFor<K> {
-  return createFamily(request.kind, { shape: shapeOf(request), maxSeries: request.maxSeries }) as unknown as FamilyFor<K>;
 }
 
 /**
@@ -77,7 +72,7 @@ function overflowCounterIn(registry: MetricsRegistry, metricName: string): () =>
   };
 }
 
-function shapeOf(request: Omit<FamilyRequest, 'registry'>): MetricShape {
+function shapeOfRequest(request: Omit<FamilyRequest, 'registry'>): MetricShape {
   return {
     kind: request.kind,
     name: request.name,
