@@ -22,26 +22,42 @@ export { getOrCreateMetric } from './metrics/get-or-create.js';
 // Test helpers for users' own suites
 export { resetMetrics, getSampleValue } from './testing.js';
 
-// Serving the metrics
-export { exposeMetrics, type ExposeMetricsOptions, type ExposedMetrics } from './exposition/expose-metrics.js';
-export { metricsHandler, type MetricsHandlerOptions, type MetricsRequestHandler } from './exposition/handler.js';
-
-// Exposition
-export { renderMetrics, type RenderMetricsOptions, type RenderedMetrics } from './exposition/render.js';
+// Serving the metrics. The functions come from ./entries/lazy-root.js: each loads its module at
+// its first call, so importing the decorators loads no server, adapter, cluster or Pushgateway
+// code. They also have entry points of their own (prom-decorators/express, /koa, /fastify,
+// /node-http, /hono, /nestjs, /cluster, /pushgateway, /generate).
+export {
+  exposeMetrics,
+  metricsHandler,
+  renderMetrics,
+  koaMetrics,
+  fastifyMetrics,
+  clusterWorkerMetrics,
+  pushMetrics,
+  httpMetrics,
+  koaHttpMetrics,
+  fastifyHttpMetrics,
+  withHttpMetrics,
+  generateDashboard,
+  generateRules,
+  formatRules,
+} from './entries/lazy-root.js';
+export type { ExposeMetricsOptions, ExposedMetrics, ExposeMetricsTlsOptions } from './exposition/expose-metrics.js';
+export type { MetricsHandlerOptions, MetricsRequestHandler } from './exposition/handler.js';
+export type { RenderMetricsOptions, RenderedMetrics } from './exposition/render.js';
 export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './exposition/negotiate.js';
-export { koaMetrics, type KoaMetricsOptions } from './exposition/koa.js';
-export { fastifyMetrics, type FastifyMetricsOptions } from './exposition/fastify.js';
-export { clusterWorkerMetrics, type ClusterWorkerOptions, type ClusterAggregationOptions } from './exposition/cluster.js';
-export { pushMetrics, type PushMetricsOptions } from './exposition/pushgateway.js';
+export type { KoaMetricsOptions } from './exposition/koa.js';
+export type { FastifyMetricsOptions } from './exposition/fastify.js';
+export type { ClusterWorkerOptions, ClusterAggregationOptions } from './exposition/cluster.js';
+export type { PushMetricsOptions } from './exposition/pushgateway.js';
 export type { MetricsEndpointOptions } from './exposition/scrape.js';
 export type { EndpointAuthOptions } from './exposition/security.js';
-export type { ExposeMetricsTlsOptions } from './exposition/expose-metrics.js';
 
 // HTTP request metrics
-export { httpMetrics, type ExpressHttpMetricsOptions } from './http-metrics/express.js';
-export { koaHttpMetrics, type KoaHttpMetricsOptions } from './http-metrics/koa.js';
-export { fastifyHttpMetrics, type FastifyHttpMetricsOptions } from './http-metrics/fastify.js';
-export { withHttpMetrics, type NodeHttpMetricsOptions } from './http-metrics/node-http.js';
+export type { ExpressHttpMetricsOptions } from './http-metrics/express.js';
+export type { KoaHttpMetricsOptions } from './http-metrics/koa.js';
+export type { FastifyHttpMetricsOptions } from './http-metrics/fastify.js';
+export type { NodeHttpMetricsOptions } from './http-metrics/node-http.js';
 export { UNMATCHED_ROUTE, ABORTED_STATUS_CODE, type CommonHttpMetricsOptions, type HttpLabelOptions } from './http-metrics/options.js';
 export { HttpMetricsOptionsError } from './http-metrics/errors.js';
 export type { ExpressRequestLike, ExpressResponseLike, KoaContextLike, FastifyRequestLike, FastifyReplyLike, FastifyInstanceLike } from './http-metrics/framework-types.js';
@@ -51,6 +67,6 @@ export { listInstrumented, type InstrumentedClass, type InstrumentedMethod, type
 export { PromDecoratorsError, DecoratorMisuseError, EndpointOptionsError, MetricOptionsError } from './errors.js';
 export { setLogger, type Logger } from './log.js';
 
-// Dashboards and rules
-export { generateDashboard, type DashboardOptions, type GrafanaDashboard, type GrafanaPanel } from './generate/dashboard.js';
-export { generateRules, formatRules, type RulesOptions, type AlertThresholds, type RuleFile, type AlertRule, type RecordingRule } from './generate/rules.js';
+// Dashboards and rules (the functions are above, loaded at first call)
+export type { DashboardOptions, GrafanaDashboard, GrafanaPanel } from './generate/dashboard.js';
+export type { RulesOptions, AlertThresholds, RuleFile, AlertRule, RecordingRule } from './generate/rules.js';

@@ -54,7 +54,10 @@ describe('layers depend in one direction (issue 11)', () => {
     const naming = FILES.filter(({ file, source }) => importsOf(file, source).packages.some((name) => name === 'prom-client' || name === '@prometheus-io/client')).map(({ file }) => file);
     expect(naming).toEqual([]);
     const loading = FILES.filter(({ source }) => /requireFromLibrary\(/.test(source)).map(({ file }) => file);
-    expect(loading).toEqual(['client/bridge.ts']);
+    // The root's stand-ins load our own modules with it (entries/lazy-root.ts), never a package.
+    expect(loading).toEqual(['client/bridge.ts', 'entries/lazy-root.ts']);
+    const lazyRoot = FILES.find(({ file }) => file === 'entries/lazy-root.ts')!.source;
+    expect([...lazyRoot.matchAll(/onFirstUse<\w+>\('([^']+)'\)/g)].every(([, path]) => path.startsWith('../'))).toBe(true);
   });
 
   test('every metric the library registers goes through metrics/registration.ts', () => {
@@ -67,3 +70,32 @@ describe('layers depend in one direction (issue 11)', () => {
     expect(printing).toEqual([]);
   });
 });
+
+/** The lib/ files a file loads at run time: its imports and re-exports less the type-only ones (and less `typeof import()` type queries). */
+function runtimeImportsOf(file: string, source: string): string[] {
+  const statements = [...source.matchAll(/^(?:import|export)\s+(?!type\b)([^;]*?)\s*from\s*'([^']+)'|^import\s+'([^']+)'/gm)];
+  return statements
+    .filter(([, clause]) => clause === undefined || !/^\{[^}]*\}$/.test(clause.trim()) || clause.replace(/[{}\s]/g, '').split(',').some((name) => name !== '' && !name.startsWith('type')))
+    .map(([, , from, bare]) => from ?? bare)
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => posix.join(posix.dirname(file), specifier).replace(/\.c?js$/, (ending) => (ending === '.cjs' ? '.cts' : '.ts')));
+}
+
+describe('the root entry point loads the decorators, not the servers (issue 14, item 5)', () => {
+  test('nothing index.ts loads, however indirectly, is a server, adapter, cluster, Pushgateway, generator or Nest module', () => {
+    const sources = new Map(FILES.map(({ file, source }) => [file, source]));
+    const loaded = new Set<string>();
+    const pending = ['index.ts'];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (loaded.has(file) || !sources.has(file)) continue;
+      loaded.add(file);
+      pending.push(...runtimeImportsOf(file, sources.get(file)!));
+    }
+    expect(loaded.has('entries/lazy-root.ts')).toBe(true);
+    expect(loaded.has('core/wrap.ts')).toBe(true);
+    const heavy = [...loaded].filter((file) => /^(http-metrics\/(?!options|errors)|generate\/|nestjs\/|exposition\/(?!negotiate))|^entries\/(?!lazy-root)/.test(file)).sort();
+    expect(heavy).toEqual([]);
+  });
+});
+

@@ -7,6 +7,7 @@
  * - tarball-contents.ts: the files, the manifest, the clients as optional peers;
  * - client-choice.ts: which client's register the metrics reach, with one client, both, none;
  * - module-formats.ts: require() and import() in one process share one set of classes;
+ * - entry-points.ts: what the root loads, the subpath entry points;
  * - package-lint.ts: publint and @arethetypeswrong/cli;
  * - command-line.ts: the installed `prom-decorators` command on an ESM entry;
  * - readme-quickstart.ts: the README's Quickstart, run as written with TypeScript 7.
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeClientChoice } from './client-choice.js';
 import { describeCommandLine } from './command-line.js';
+import { describeEntryPoints } from './entry-points.js';
 import { describeModuleFormats } from './module-formats.js';
 import { describePackageLint } from './package-lint.js';
 import { describeReadmeQuickstart } from './readme-quickstart.js';
@@ -54,6 +56,7 @@ afterAll(() => {
 describeTarballContents(subject);
 describeClientChoice(subject);
 describeModuleFormats(subject);
+describeEntryPoints(subject);
 describePackageLint(subject);
 describeCommandLine(subject);
 describeReadmeQuickstart(subject);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SUBPATH_ENTRY_POINTS } from './tarball-contents.js';
 import type { PackageUnderTest } from './support/package-under-test.js';
 import { consumerEnvironment, describeFailure, run } from './support/processes.js';
 
@@ -39,13 +40,23 @@ export function describePackageLint(subject: PackageUnderTest): void {
       const report = JSON.parse(result.stdout) as AttwReport;
       expect(report.problems).toEqual({});
       expect(report.analysis.problems).toEqual([]);
-      const resolved = Object.fromEntries(Object.entries(report.analysis.entrypoints['.'].resolutions).map(([mode, { resolution }]) => [mode, resolution?.fileName]));
-      expect(resolved).toEqual({
+      const resolutionsOf = (entry: string) =>
+        Object.fromEntries(Object.entries(report.analysis.entrypoints[entry].resolutions).map(([mode, { resolution }]) => [mode, resolution?.fileName]));
+      expect(resolutionsOf('.')).toEqual({
         node10: '/node_modules/prom-decorators/dist/cjs/index.d.ts',
         'node16-cjs': '/node_modules/prom-decorators/dist/cjs/index.d.ts',
         'node16-esm': '/node_modules/prom-decorators/dist/esm/index.d.ts',
         bundler: '/node_modules/prom-decorators/dist/esm/index.d.ts',
       });
+      expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', ...SUBPATH_ENTRY_POINTS.map((name) => `./${name}`)].sort());
+      for (const name of SUBPATH_ENTRY_POINTS) {
+        expect(resolutionsOf(`./${name}`)).toEqual({
+          node10: `/node_modules/prom-decorators/dist/cjs/entries/${name}.d.ts`,
+          'node16-cjs': `/node_modules/prom-decorators/dist/cjs/entries/${name}.d.ts`,
+          'node16-esm': `/node_modules/prom-decorators/dist/esm/entries/${name}.d.ts`,
+          bundler: `/node_modules/prom-decorators/dist/esm/entries/${name}.d.ts`,
+        });
+      }
     });
   });
 }

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { installedManifest } from './support/consumer-apps.js';
 import type { PackageUnderTest } from './support/package-under-test.js';
 
+/** The entry points besides the root, as `prom-decorators/<name>`. */
+export const SUBPATH_ENTRY_POINTS = ['express', 'koa', 'fastify', 'node-http', 'cluster', 'pushgateway', 'generate'];
+
 /** The path of a file under dist/cjs or dist/esm, without that prefix. */
 function inBuild(files: string[], build: 'cjs' | 'esm'): string[] {
   return files.filter((path) => path.startsWith(`dist/${build}/`)).map((path) => path.slice(`dist/${build}/`.length));
@@ -33,13 +36,17 @@ export function describeTarballContents(subject: PackageUnderTest): void {
 
     test('its manifest: exports with types first in each branch, the bin, and both clients as optional peers', () => {
       const manifest = installedManifest(subject.apps['both clients']);
+      const entry = (file: string) => ({
+        import: { types: `./dist/esm/${file}.d.ts`, default: `./dist/esm/${file}.js` },
+        require: { types: `./dist/cjs/${file}.d.ts`, default: `./dist/cjs/${file}.js` },
+      });
       expect(manifest.exports).toEqual({
-        '.': {
-          import: { types: './dist/esm/index.d.ts', default: './dist/esm/index.js' },
-          require: { types: './dist/cjs/index.d.ts', default: './dist/cjs/index.js' },
-        },
+        '.': entry('index'),
+        ...Object.fromEntries(SUBPATH_ENTRY_POINTS.map((name) => [`./${name}`, entry(`entries/${name}`)])),
         './package.json': './package.json',
       });
+      // TypeScript's moduleResolution "node" (node10, still the default of `module: commonjs`) reads no exports map: typesVersions finds the subpaths' declarations.
+      expect(manifest.typesVersions).toEqual({ '*': Object.fromEntries(SUBPATH_ENTRY_POINTS.map((name) => [name, [`./dist/cjs/entries/${name}.d.ts`]])) });
       // Object key order is what TypeScript reads conditions in: `types` must come before `default`.
       const root = manifest.exports['.'] as Record<string, Record<string, string>>;
       expect(Object.keys(root.import)).toEqual(['types', 'default']);
@@ -53,8 +60,8 @@ export function describeTarballContents(subject: PackageUnderTest): void {
     test('every file the manifest points at is in the installed package', () => {
       const installed = join(subject.apps['both clients'], 'node_modules/prom-decorators');
       const manifest = installedManifest(subject.apps['both clients']);
-      const root = manifest.exports['.'] as Record<string, Record<string, string>>;
-      const targets = [manifest.main, manifest.types, ...Object.values(manifest.bin), ...Object.values(root.import), ...Object.values(root.require)];
+      const branches = Object.values(manifest.exports).filter((branch): branch is Record<string, Record<string, string>> => typeof branch === 'object');
+      const targets = [manifest.main, manifest.types, ...Object.values(manifest.bin), ...branches.flatMap((branch) => [...Object.values(branch.import), ...Object.values(branch.require)])];
       expect(targets.filter((target) => !existsSync(join(installed, target)))).toEqual([]);
     });
   });

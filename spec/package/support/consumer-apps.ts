@@ -45,6 +45,7 @@ export function installedManifest(app: string): {
   main: string;
   types: string;
   exports: Record<string, unknown>;
+  typesVersions: Record<string, Record<string, string[]>>;
   bin: Record<string, string>;
   peerDependencies: Record<string, string>;
   peerDependenciesMeta: Record<string, { optional?: boolean }>;
