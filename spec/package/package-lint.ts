@@ -48,7 +48,7 @@ export function describePackageLint(subject: PackageUnderTest): void {
         'node16-esm': '/node_modules/prom-decorators/dist/esm/index.d.ts',
         bundler: '/node_modules/prom-decorators/dist/esm/index.d.ts',
       });
-      expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', ...SUBPATH_ENTRY_POINTS.map((name) => `./${name}`)].sort());
+      expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './package.json', ...SUBPATH_ENTRY_POINTS.map((name) => `./${name}`)].sort());
       for (const name of SUBPATH_ENTRY_POINTS) {
         expect(resolutionsOf(`./${name}`)).toEqual({
           node10: `/node_modules/prom-decorators/dist/cjs/entries/${name}.d.ts`,
