@@ -115,11 +115,11 @@ describe('what the API throws', () => {
     expect(error.message).toBe('@Timed on UserService.find: metric name "user-find" is invalid (it must match [a-zA-Z_:][a-zA-Z0-9_:]*). Pass { name: "user_find" }');
   });
 
-  test('a bad httpMetrics() option, when the middleware is created', () => {
+  test('a bad expressHttpMetrics() option (httpMetrics is its old name), when the middleware is created', () => {
     const error = thrownBy(() => httpMetrics({ registry: new Registry(), buckets: [] }));
     expect(error).toBeInstanceOf(HttpMetricsOptionsError);
-    expect(error).toMatchObject({ adapter: 'httpMetrics()', option: 'buckets', where: 'httpMetrics(): option "buckets"' });
-    expect(error.message).toBe('httpMetrics(): option "buckets": buckets must be a non-empty array of numbers. Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]');
+    expect(error).toMatchObject({ adapter: 'expressHttpMetrics()', option: 'buckets', where: 'expressHttpMetrics(): option "buckets"' });
+    expect(error.message).toBe('expressHttpMetrics(): option "buckets": buckets must be a non-empty array of numbers. Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]');
   });
 
   test('a bad exposeMetrics() option rejects before anything listens', async () => {

@@ -5,7 +5,7 @@ import { HttpMetricsRecorder } from './recorder.js';
 import { resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions } from './options.js';
 
 /**
- * Options of `httpMetrics()`. `Req` and `Res` are Express's `Request` and `Response` when your
+ * Options of `expressHttpMetrics()`. `Req` and `Res` are Express's `Request` and `Response` when your
  * callbacks name them (`skip: (req: Request) => ...`); unannotated callbacks get the parts of
  * them this library describes itself, so the package needs no Express types.
  */
@@ -27,32 +27,34 @@ export interface ExpressHttpMetricsOptions<
   route?: (req: Req) => string | undefined;
 }
 
-const ADAPTER = 'httpMetrics()';
+const ADAPTER = 'expressHttpMetrics()';
+/** The options Express adds to the common ones. */
+const EXPRESS_OPTIONS = ['skip', 'route'];
 
 /**
- * Express middleware that counts and times every request by method, route template and
- * status code. Add it before your routes.
+ * Express (4 and 5) middleware that counts and times every request by method, route template
+ * and status code. Add it before your routes.
  *
  * Writes `http_requests_total{method, route, status_code}` (counter),
  * `http_request_duration_seconds{method, route, status_code}` (histogram, prom-client's
  * buckets 0.005 … 10 s), `http_requests_in_flight{method, route}` (gauge) and, with
- * `responseSize`, `http_response_size_bytes`. `route` is the template (`/users/:id`),
+ * `responseSize`, `http_response_size_bytes` (`prefix` and `names` rename them). `route` is the template (`/users/:id`),
  * never the raw URL; unmatched requests share `__unmatched__`; `/metrics` is not counted;
  * a request whose client went away is counted once with `status_code="0"`.
  *
  * @example
  * const app = express();
- * app.use(httpMetrics());
+ * app.use(expressHttpMetrics());
  * app.get('/users/:id', getUser);
  * app.get('/metrics', metricsHandler());
  */
-export function httpMetrics<
+export function expressHttpMetrics<
   const L extends string = never,
   R extends Record<L, LabelValue> = Record<L, LabelValue>,
   Req extends ExpressRequestLike = ExpressRequestLike,
   Res extends ExpressResponseLike = ExpressResponseLike,
 >(options: ExpressHttpMetricsOptions<L, R, Req, Res> = {}): (req: Req, res: Res, next: () => void) => void {
-  const resolved = resolveCommonOptions(ADAPTER, options);
+  const resolved = resolveCommonOptions(ADAPTER, options, EXPRESS_OPTIONS);
   const labelsFrom = options.labelsFrom;
   const recorder = new HttpMetricsRecorder<Req>(resolved, {
     adapter: ADAPTER,
@@ -66,3 +68,6 @@ export function httpMetrics<
     next();
   };
 }
+
+/** The name `expressHttpMetrics` had before the adapters were named alike; the same function. */
+export const httpMetrics = expressHttpMetrics;

@@ -21,11 +21,13 @@ export interface FastifyHttpMetricsOptions<L extends string = never, R extends R
 }
 
 const ADAPTER = 'fastifyHttpMetrics';
+/** The options Fastify adds to the common ones. */
+const FASTIFY_OPTIONS = ['skip', 'route'];
 
 /**
  * Fastify plugin that counts and times every request of the whole app (it is not
  * encapsulated, like a plugin wrapped in fastify-plugin) by method, route template and
- * status code. Writes the same metrics as `httpMetrics()` for Express:
+ * status code. Writes the same metrics as `expressHttpMetrics()`:
  * `http_requests_total`, `http_request_duration_seconds`, `http_requests_in_flight`
  * (and `http_response_size_bytes` with `responseSize`).
  *
@@ -51,7 +53,7 @@ export function fastifyHttpMetrics(fastify: FastifyInstanceLike, options: Fastif
 }
 
 function createRecorder(options: FastifyHttpMetricsOptions<string>): HttpMetricsRecorder<FastifyReplyLike> {
-  const resolved = resolveCommonOptions(ADAPTER, options);
+  const resolved = resolveCommonOptions(ADAPTER, options, FASTIFY_OPTIONS);
   const { route, skip, labelsFrom } = options;
   return new HttpMetricsRecorder<FastifyReplyLike>(resolved, {
     adapter: ADAPTER,

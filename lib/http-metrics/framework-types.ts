@@ -68,3 +68,37 @@ export interface FastifyReplyLike {
 export interface FastifyInstanceLike {
   addHook(name: 'onRequest', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: (error?: Error) => void) => void): unknown;
 }
+
+/** A route the Hono router matched for a request: middleware (`app.use`) and handlers (`app.get`, ...) alike. */
+export interface HonoRouteLike {
+  /** The template, base paths of `app.route()` and `basePath()` included: `/api/users/:id`. */
+  readonly path: string;
+  /** The method it was registered for; `ALL` for `app.use()` and `app.all()`. */
+  readonly method: string;
+}
+
+/** What the Hono adapter reads from a request; Hono's `HonoRequest` fits it. */
+export interface HonoRequestLike {
+  /** The Web `Request`; its signal is aborted when the client goes away. */
+  readonly raw: Request;
+  readonly method: string;
+  /** The path, without the query. */
+  readonly path: string;
+  /** The index in `matchedRoutes` of the handler running now (or the last one that ran). */
+  readonly routeIndex: number;
+  /** The routes the router matched, in order; hono/route's `matchedRoutes(c)` reads the same list. */
+  readonly matchedRoutes: readonly HonoRouteLike[];
+  /** A request header, case-insensitive. */
+  header(name: string): string | undefined;
+}
+
+/** What the Hono adapters read from a context; Hono's `Context` fits it. */
+export interface HonoContextLike {
+  readonly req: HonoRequestLike;
+  /** On @hono/node-server, `{ incoming, outgoing }`: node's request and response. */
+  readonly env: unknown;
+  /** The response, once a handler gave one (read only after `finalized`). */
+  readonly res: Response;
+  /** Whether a response has been set. */
+  readonly finalized: boolean;
+}

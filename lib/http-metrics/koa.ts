@@ -25,11 +25,12 @@ export interface KoaHttpMetricsOptions<
 }
 
 const ADAPTER = 'koaHttpMetrics()';
+/** The options Koa adds to the common ones. */
+const KOA_OPTIONS = ['skip', 'route'];
 
 /**
  * Koa middleware that counts and times every request by method, route template and status
- * code; use it first, before the router. Writes the same metrics as `httpMetrics()` for
- * Express: `http_requests_total`, `http_request_duration_seconds`,
+ * code; use it first, before the router. Writes the same metrics as `expressHttpMetrics()`: `http_requests_total`, `http_request_duration_seconds`,
  * `http_requests_in_flight` (and `http_response_size_bytes` with `responseSize`).
  *
  * @example
@@ -42,7 +43,7 @@ export function koaHttpMetrics<
   R extends Record<L, LabelValue> = Record<L, LabelValue>,
   Ctx extends KoaContextLike = KoaContextLike,
 >(options: KoaHttpMetricsOptions<L, R, Ctx> = {}): (ctx: Ctx, next: () => Promise<unknown>) => Promise<unknown> {
-  const resolved = resolveCommonOptions(ADAPTER, options);
+  const resolved = resolveCommonOptions(ADAPTER, options, KOA_OPTIONS);
   const labelsFrom = options.labelsFrom;
   const recorder = new HttpMetricsRecorder<Ctx>(resolved, {
     adapter: ADAPTER,

@@ -17,21 +17,23 @@ export interface NodeHttpMetricsOptions<L extends string = never, R extends Reco
   skip?: (req: IncomingMessage) => boolean;
 }
 
-const ADAPTER = 'withHttpMetrics()';
+const ADAPTER = 'nodeHttpMetrics()';
+/** The options node:http adds to the common ones. */
+const NODE_OPTIONS = ['skip', 'route'];
 
 /**
  * Wraps a node:http request listener so that every request is counted and timed by method,
- * route and status code. Writes the same metrics as `httpMetrics()` for Express:
+ * route and status code. Writes the same metrics as `expressHttpMetrics()`:
  * `http_requests_total`, `http_request_duration_seconds`, `http_requests_in_flight` (and
  * `http_response_size_bytes` with `responseSize`). The listener is called exactly as
  * before, with the same `this`, arguments and return value.
  *
  * @example
  * const server = http.createServer(
- *   withHttpMetrics(handle, { route: (req) => (req.url?.startsWith('/users/') ? '/users/:id' : undefined) }),
+ *   nodeHttpMetrics(handle, { route: (req) => (req.url?.startsWith('/users/') ? '/users/:id' : undefined) }),
  * );
  */
-export function withHttpMetrics<
+export function nodeHttpMetrics<
   Req extends IncomingMessage,
   Res extends ServerResponse,
   const L extends string = never,
@@ -40,7 +42,7 @@ export function withHttpMetrics<
   if (typeof listener !== 'function') {
     throw new HttpMetricsOptionsError(ADAPTER, 'listener', `the listener must be a function, got ${typeof listener}`, 'Pass (req, res) => { ... } as the first argument');
   }
-  const resolved = resolveCommonOptions(ADAPTER, options);
+  const resolved = resolveCommonOptions(ADAPTER, options, NODE_OPTIONS);
   if (typeof options.route !== 'function') {
     throw new HttpMetricsOptionsError(
       ADAPTER,
@@ -62,3 +64,6 @@ export function withHttpMetrics<
     return listener.call(this, req, res);
   };
 }
+
+/** The name `nodeHttpMetrics` had before the adapters were named alike; the same function. */
+export const withHttpMetrics = nodeHttpMetrics;

@@ -1,6 +1,7 @@
 import type { MetricsRegistry } from '../client/registry.js';
 import { DEFAULT_BUCKETS } from '../metrics/buckets.js';
-import { bucketsProblem, labelNameProblem } from '../metrics/validation.js';
+import { bucketsProblem, labelNameProblem, metricNameProblem } from '../metrics/validation.js';
+import { checkAbsolutePath, checkOptionType, describeValue, rejectUnknownOptions, type OptionErrorFactory } from '../options-check.js';
 import { HttpMetricsOptionsError } from './errors.js';
 
 import type { LabelValue } from '../metrics/series.js';
@@ -28,7 +29,7 @@ export interface HttpLabelOptions<L extends string, A extends unknown[], R exten
   labelsFrom?(...args: A): R & Record<Exclude<keyof R, L>, never>;
 }
 
-/** Options every form (Express, Koa, Fastify, node:http) takes. */
+/** Options every form (Express, Koa, Fastify, node:http, Hono, Nest) takes. */
 export interface CommonHttpMetricsOptions {
   /** The registry to write to, of either Prometheus client. Default: the client's global `register`. */
   registry?: MetricsRegistry;
@@ -66,7 +67,40 @@ export interface CommonHttpMetricsOptions {
    * after that, and comes back from zero with its next request. Default: never.
    */
   seriesTtlSeconds?: number;
+  /**
+   * Prepended to the default metric names, so they can sit next to another library's
+   * `http_requests_total` in one registry: `prefix: 'myapp_'` writes `myapp_http_requests_total`,
+   * `myapp_http_request_duration_seconds`, `myapp_http_requests_in_flight` and
+   * `myapp_http_response_size_bytes`. Default: none. Names given in `names` are taken as they are.
+   */
+  prefix?: string;
+  /**
+   * The name of one metric, in place of its default (and of `prefix`): `requests`
+   * (`http_requests_total`), `duration` (`http_request_duration_seconds`), `inFlight`
+   * (`http_requests_in_flight`), `responseSize` (`http_response_size_bytes`).
+   */
+  names?: HttpMetricNames;
 }
+
+/** Per-metric names of the HTTP metrics, by the keys of {@link HTTP_METRIC_NAMES}. */
+export type HttpMetricNames = { readonly [K in keyof typeof HTTP_METRIC_NAMES]?: string };
+
+/** The names of every option in {@link CommonHttpMetricsOptions} and {@link HttpLabelOptions}, for adapters that check for unknown options. */
+export const COMMON_HTTP_METRICS_OPTIONS: readonly string[] = [
+  'registry',
+  'buckets',
+  'statusCodeGroups',
+  'metricsPath',
+  'skipMethods',
+  'responseSize',
+  'maxSeries',
+  'maxSeriesPerRoute',
+  'seriesTtlSeconds',
+  'prefix',
+  'names',
+  'labelNames',
+  'labelsFrom',
+];
 
 /** Default cap on the series one route adds with extra labels. */
 export const DEFAULT_MAX_SERIES_PER_ROUTE = 100;
@@ -102,33 +136,49 @@ export interface ResolvedCommonOptions {
   maxSeriesPerRoute: number;
   seriesTtlSeconds: number | undefined;
   extraLabelNames: string[];
+  /** The metric names, `prefix` and `names` applied. Default (when a caller builds these options itself): {@link HTTP_METRIC_NAMES}. */
+  names?: ResolvedHttpMetricNames;
 }
 
-/** Checks the options once, when the middleware is created; a mistake throws naming the option and the fix. */
+/** The four metric names one middleware writes. */
+export type ResolvedHttpMetricNames = { readonly [K in keyof typeof HTTP_METRIC_NAMES]: string };
+
+/**
+ * Checks the options once, when the middleware is created; a mistake throws naming the option
+ * and the fix. With `adapterOptions` (the options the adapter adds to the common ones, such as
+ * `skip` and `route`), an option that is neither is a mistake too: a misspelt option would
+ * otherwise leave its default in place without a word.
+ */
 export function resolveCommonOptions(
   adapter: string,
-  options: CommonHttpMetricsOptions & { labelNames?: readonly string[]; labelsFrom?: unknown; skip?: unknown },
+  options: CommonHttpMetricsOptions & { labelNames?: readonly string[]; labelsFrom?: unknown; skip?: unknown; route?: unknown },
+  adapterOptions?: readonly string[],
 ): ResolvedCommonOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new HttpMetricsOptionsError(adapter, 'options', `options must be an object, got ${String(options)}`, 'Pass { ... } or nothing');
+  const makeError: OptionErrorFactory = (option, problem, fix) => new HttpMetricsOptionsError(adapter, option, problem, fix);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new HttpMetricsOptionsError(adapter, 'options', `options must be an object, got ${describeValue(options)}`, 'Pass { ... } or nothing');
   }
+  if (adapterOptions !== undefined) rejectUnknownOptions(adapter, options, [...COMMON_HTTP_METRICS_OPTIONS, ...adapterOptions], makeError);
+  checkRegistry(options.registry, makeError);
   const buckets = checkedBuckets(adapter, 'buckets', options.buckets ?? DEFAULT_BUCKETS, 'Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]');
+  checkOptionType(options, 'statusCodeGroups', 'a boolean', makeError, 'Pass { statusCodeGroups: true } to label 2xx, 4xx, ...');
   let responseSizeBuckets: number[] | undefined;
   if (options.responseSize === true) responseSizeBuckets = [...DEFAULT_RESPONSE_SIZE_BUCKETS];
   else if (options.responseSize !== undefined && options.responseSize !== false) {
-    responseSizeBuckets = checkedBuckets(adapter, 'responseSize', options.responseSize.buckets, 'Pass { buckets: [1000, 100000, ...] } in bytes, or true');
+    const fix = 'Pass { buckets: [1000, 100000, ...] } in bytes, or true';
+    if (options.responseSize === null || typeof options.responseSize !== 'object') {
+      throw new HttpMetricsOptionsError(adapter, 'responseSize', `responseSize must be a boolean or { buckets }, got ${describeValue(options.responseSize)}`, fix);
+    }
+    responseSizeBuckets = checkedBuckets(adapter, 'responseSize', options.responseSize.buckets, fix);
   }
   const metricsPath = options.metricsPath ?? '/metrics';
-  if (metricsPath !== false && (typeof metricsPath !== 'string' || !metricsPath.startsWith('/'))) {
-    throw new HttpMetricsOptionsError(adapter, 'metricsPath', `${JSON.stringify(metricsPath)} is not a path`, "Pass a path such as '/metrics', or false to count every path");
-  }
+  if (metricsPath !== false) checkAbsolutePath(metricsPath, 'metricsPath', makeError, "Pass a path such as { metricsPath: '/metrics' }, or false to count every path");
   const skipMethods = options.skipMethods ?? [];
   if (!Array.isArray(skipMethods) || skipMethods.some((method) => typeof method !== 'string')) {
-    throw new HttpMetricsOptionsError(adapter, 'skipMethods', 'skipMethods must be an array of method names', "Pass e.g. ['OPTIONS', 'HEAD']");
+    throw new HttpMetricsOptionsError(adapter, 'skipMethods', `skipMethods must be an array of method names, got ${describeValue(skipMethods)}`, "Pass e.g. ['OPTIONS', 'HEAD']");
   }
-  if (options.skip !== undefined && typeof options.skip !== 'function') {
-    throw new HttpMetricsOptionsError(adapter, 'skip', `skip must be a function, got ${typeof options.skip}`, 'Pass (req) => boolean');
-  }
+  checkOptionType(options, 'skip', 'a function', makeError, 'Pass (req) => boolean');
+  checkOptionType(options, 'route', 'a function', makeError, 'Pass (req) => a route template such as /users/:id, or undefined for __unmatched__');
   const maxSeries = options.maxSeries;
   if (maxSeries !== undefined && !(Number.isInteger(maxSeries) && maxSeries > 0)) {
     throw new HttpMetricsOptionsError(adapter, 'maxSeries', `${String(maxSeries)} is not a positive integer`, 'Pass e.g. { maxSeries: 5000 }');
@@ -152,12 +202,49 @@ export function resolveCommonOptions(
     maxSeriesPerRoute,
     seriesTtlSeconds,
     extraLabelNames: checkedLabelNames(adapter, options.labelNames, options.labelsFrom),
+    names: resolvedNames(options.prefix, options.names, makeError),
   };
 }
 
+/** The four names, `prefix` on the defaults and `names` as given, each a valid name of its own. */
+function resolvedNames(prefix: unknown, names: unknown, makeError: OptionErrorFactory): ResolvedHttpMetricNames {
+  if (prefix !== undefined && typeof prefix !== 'string') throw makeError('prefix', `prefix must be a string, got ${describeValue(prefix)}`, "Pass e.g. { prefix: 'myapp_' }");
+  const keys = Object.keys(HTTP_METRIC_NAMES) as (keyof typeof HTTP_METRIC_NAMES)[];
+  const example = "Pass e.g. { names: { requests: 'myapp_http_requests_total' } }";
+  if (names !== undefined) {
+    if (names === null || typeof names !== 'object' || Array.isArray(names)) throw makeError('names', `names must be an object, got ${describeValue(names)}`, example);
+    rejectUnknownOptions('names', names, keys, (key, problem, fix) => makeError(`names.${key}`, problem, fix));
+  }
+  const given = (names ?? {}) as Record<string, unknown>;
+  const resolved = {} as Record<keyof typeof HTTP_METRIC_NAMES, string>;
+  const taken = new Map<string, string>();
+  for (const key of keys) {
+    const own = given[key];
+    const option = own === undefined ? 'prefix' : `names.${key}`;
+    if (own !== undefined && typeof own !== 'string') throw makeError(option, `${option} must be a string, got ${describeValue(own)}`, example);
+    const name = own ?? `${prefix ?? ''}${HTTP_METRIC_NAMES[key]}`;
+    const problem = metricNameProblem(name, key === 'requests' ? '_total' : undefined);
+    if (problem !== undefined) throw makeError(option, problem, own === undefined ? "Pass a prefix of letters, digits, _ and :, e.g. { prefix: 'myapp_' }" : `Pass a name of letters, digits, _ and :, e.g. { names: { ${key}: 'myapp_${HTTP_METRIC_NAMES[key]}' } }`);
+    const other = taken.get(name);
+    if (other !== undefined) throw makeError(option, `the ${key} and ${other} metrics would both be named "${name}"`, 'Give each metric a name of its own');
+    taken.set(name, key);
+    resolved[key] = name;
+  }
+  return resolved;
+}
+
+/** A registry must be one of a Prometheus client (our families register on it and are collected from it). */
+function checkRegistry(registry: unknown, makeError: OptionErrorFactory): void {
+  if (registry === undefined) return;
+  const looksLikeOne = registry !== null && typeof registry === 'object' && typeof (registry as MetricsRegistry).getSingleMetric === 'function' && typeof (registry as MetricsRegistry).registerMetric === 'function';
+  if (!looksLikeOne) {
+    throw makeError('registry', `registry must be a Registry of @prometheus-io/client or prom-client, got ${describeValue(registry)}`, 'Pass { registry: new Registry() } or leave it out to use the global register');
+  }
+}
+
 function checkedBuckets(adapter: string, option: string, given: readonly number[], fix: string): number[] {
+  const problem = bucketsProblem(given);
   const buckets = [...given];
-  const problem = bucketsProblem(buckets);
   if (problem !== undefined) throw new HttpMetricsOptionsError(adapter, option, problem, fix);
   if (buckets[buckets.length - 1] === Infinity) buckets.pop(); // +Inf is always there
   return buckets;

@@ -9,13 +9,13 @@ import type { HistogramFamily, HistogramSeries } from '../metrics/histogram-fami
 import { MetricConflictError } from '../metrics/registration.js';
 import { SeriesIndex } from '../metrics/series-index.js';
 import type { LabelValues } from '../metrics/series.js';
-import { HttpMetricsOptionsError } from './errors.js';
+import { nameConflictError } from './name-conflicts.js';
 import { declareInFlight, type InFlightFamily, type LiveRequest } from './in-flight-family.js';
 import { ABORTED_STATUS_CODE, HTTP_METRIC_NAMES, UNMATCHED_ROUTE, type ResolvedCommonOptions } from './options.js';
 
 /** What one framework adapter tells the shared core. `S` is what it hands over per request (req, ctx, reply). */
 export interface AdapterHooks<S> {
-  /** "httpMetrics()", "koaHttpMetrics()", ..., for messages. */
+  /** "expressHttpMetrics()", "koaHttpMetrics()", ..., for messages. */
   adapter: string;
   /** The route template once the framework has routed the request; undefined when no route matched. */
   routeOf?: (source: S) => string | undefined;
@@ -55,7 +55,7 @@ class Exchange<S> implements LiveRequest {
 }
 
 /**
- * The core every adapter (Express, Koa, Fastify, node:http) runs on: it decides whether a
+ * The core every adapter (Express, Koa, Fastify, node:http, Hono) runs on: it decides whether a
  * request is counted, follows its response until it closes, and writes
  * `http_requests_total`, `http_request_duration_seconds`, `http_requests_in_flight` and,
  * when asked, `http_response_size_bytes` into our plain-number metric families.
@@ -279,21 +279,22 @@ export class HttpMetricsRecorder<S> {
   }
 }
 
-/** The HTTP families of one registry, got or created; a name taken by something else throws naming the option. */
+/** The HTTP families of one registry, got or created; a name taken by something else throws naming the metric, its owner and the option to change. */
 function declareHttpFamilies(registry: MetricsRegistry, labelNames: string[], options: ResolvedCommonOptions, adapter: string) {
   const common = { registry, labelNames, declaredAt: adapter, maxSeries: options.maxSeries };
+  const names = options.names ?? HTTP_METRIC_NAMES;
   try {
     return {
       requests: declareFamily({
         ...common,
         kind: 'counter',
-        name: HTTP_METRIC_NAMES.requests,
+        name: names.requests,
         help: 'HTTP requests served, by method, route template and status code (0: the response never finished).',
       }),
       duration: declareFamily({
         ...common,
         kind: 'histogram',
-        name: HTTP_METRIC_NAMES.duration,
+        name: names.duration,
         help: 'Time from the arrival of an HTTP request until its response ended, in seconds, by method, route template and status code.',
         buckets: options.buckets,
       }),
@@ -303,17 +304,14 @@ function declareHttpFamilies(registry: MetricsRegistry, labelNames: string[], op
           : declareFamily({
               ...common,
               kind: 'histogram',
-              name: HTTP_METRIC_NAMES.responseSize,
+              name: names.responseSize,
               help: 'Content-Length of HTTP responses in bytes, by method, route template and status code (responses without one are not observed).',
               buckets: options.responseSizeBuckets,
             }),
-      inFlight: declareInFlight(registry, HTTP_METRIC_NAMES.inFlight, adapter, options.maxSeries),
+      inFlight: declareInFlight(registry, names.inFlight, adapter, options.maxSeries),
     };
   } catch (error) {
     if (!(error instanceof MetricConflictError)) throw error;
-    const fix = error.foreign
-      ? 'Remove the other registration, or give the HTTP metrics a registry of their own with the registry option'
-      : 'Pass the same buckets, labelNames and responseSize to every HTTP metrics middleware on this registry, or give each a registry of its own with the registry option';
-    throw new HttpMetricsOptionsError(adapter, 'registry', error.problem, fix);
+    throw nameConflictError(error, registry, names, adapter);
   }
 }

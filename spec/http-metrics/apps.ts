@@ -1,19 +1,24 @@
+import { serve } from '@hono/node-server';
 import Router from '@koa/router';
-import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import Koa from 'koa';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Registry } from '../support/prometheus-client.js';
 import { metricsHandler } from '../../lib/exposition/handler.js';
-import { httpMetrics } from '../../lib/http-metrics/express.js';
+import { honoMetrics } from '../../lib/exposition/hono.js';
+import { expressHttpMetrics } from '../../lib/http-metrics/express.js';
 import { fastifyHttpMetrics } from '../../lib/http-metrics/fastify.js';
+import { honoHttpMetrics } from '../../lib/http-metrics/hono.js';
 import { koaHttpMetrics } from '../../lib/http-metrics/koa.js';
-import { withHttpMetrics } from '../../lib/http-metrics/node-http.js';
+import { nodeHttpMetrics } from '../../lib/http-metrics/node-http.js';
 import type { CommonHttpMetricsOptions } from '../../lib/http-metrics/options.js';
+import { EXPRESS_VERSIONS, type ExpressVersion } from './express-versions.js';
 import { Gate, listen, stop } from './http-client.js';
 
 /**
- * The same small service in each of the four forms, so every behaviour is specified once
+ * The same small service in each form (Express 5 and 4, Koa, Fastify, node:http, Hono), so every behaviour is specified once
  * and checked against every framework:
  *   GET  /users/:id               200, body from loadUser(id)
  *   POST /users                   201
@@ -41,19 +46,19 @@ export interface Form {
 
 const plainUser = async (id: string) => ({ id });
 
-export const expressForm: Form = {
-  name: 'Express',
+const expressForm = ({ name, express }: ExpressVersion): Form => ({
+  name,
   async start({ registry, gate = new Gate(), loadUser = plainUser, metrics }) {
     const app = express();
-    app.use(httpMetrics({ registry, ...metrics }));
+    app.use(expressHttpMetrics({ registry, ...metrics }));
     app.get('/users/:id', async (req, res) => {
       res.json(await loadUser(req.params.id));
     });
     app.post('/users', (_req, res) => {
       res.status(201).json({});
     });
-    app.get('/fail', async () => {
-      throw new Error('boom');
+    app.get('/fail', () => {
+      throw new Error('boom'); // thrown synchronously: Express 4 does not catch a rejected promise
     });
     app.get('/slow', async (_req, res) => {
       await gate.enter();
@@ -68,7 +73,7 @@ export const expressForm: Form = {
     const server = createServer(app);
     return { url: await listen(server), close: () => stop(server) };
   },
-};
+});
 
 export const koaForm: Form = {
   name: 'Koa',
@@ -194,9 +199,42 @@ export const nodeHttpForm: Form = {
         json(res, 500, { error: 'internal' });
       }
     };
-    const server = createServer(withHttpMetrics(listener, { registry, ...metrics, route: (req) => find(req)?.[0].template }));
+    const server = createServer(nodeHttpMetrics(listener, { registry, ...metrics, route: (req) => find(req)?.[0].template }));
     return { url: await listen(server), close: () => stop(server) };
   },
 };
 
-export const FORMS: Form[] = [expressForm, koaForm, fastifyForm, nodeHttpForm];
+export const honoForm: Form = {
+  name: 'Hono',
+  async start({ registry, gate = new Gate(), loadUser = plainUser, metrics }) {
+    const app = new Hono();
+    app.onError((_error, c) => c.text('Internal Server Error', 500)); // the thrown test error is expected; Hono's default handler would print it
+    app.use(honoHttpMetrics({ registry, ...metrics }));
+    app.get('/users/:id', async (c) => c.json(await loadUser(c.req.param('id'))));
+    app.post('/users', (c) => c.json({}, 201));
+    app.get('/fail', () => {
+      throw new Error('boom');
+    });
+    app.get('/slow', async (c) => {
+      await gate.enter();
+      return c.text('late');
+    });
+    const api = new Hono();
+    api.get('/items/:itemId', (c) => c.json({}));
+    app.route('/api/v1', api);
+    app.get('/metrics', honoMetrics({ registry }));
+    return startHono(app);
+  },
+};
+
+/** Serves a Hono app on @hono/node-server, on 127.0.0.1 and a free port. */
+export async function startHono(app: Hono): Promise<RunningApp> {
+  const server = await new Promise<Server>((resolve) => {
+    const started: Server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started)) as Server;
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => stop(server) };
+}
+
+export const EXPRESS_FORMS: Form[] = EXPRESS_VERSIONS.map(expressForm);
+
+export const FORMS: Form[] = [...EXPRESS_FORMS, koaForm, fastifyForm, nodeHttpForm, honoForm];

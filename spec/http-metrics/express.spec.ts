@@ -1,17 +1,27 @@
-import express from 'express';
+import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import { Registry } from '../support/prometheus-client.js';
-import { httpMetrics } from '../../lib/http-metrics/express.js';
+import { resetWarnings, setLogger } from '../../lib/log.js';
+import { expressHttpMetrics, httpMetrics } from '../../lib/http-metrics/express.js';
+import { EXPRESS_VERSIONS } from './express-versions.js';
 import { listen, samples, scrapeWhenIdle, send, stop } from './http-client.js';
 
-/** What only Express has: mounted routers and sub-apps, req/res in the options. */
-describe('httpMetrics() for Express', () => {
+/** What only Express has: mounted routers and sub-apps, req/res in the options; the same suite on Express 5 and Express 4. */
+describe.each(EXPRESS_VERSIONS)('expressHttpMetrics() on $name', ({ name, express }) => {
   let server: Server | undefined;
+  const warnings: string[] = [];
+  beforeEach(() => {
+    resetWarnings();
+    setLogger({ warn: (message) => warnings.push(message) });
+  });
   afterEach(async () => {
+    setLogger(undefined);
+    warnings.length = 0;
     if (server !== undefined) await stop(server);
     server = undefined;
   });
-  const start = async (app: express.Express) => {
+  const httpMetrics = expressHttpMetrics;
+  const start = async (app: Express) => {
     server = createServer(app);
     return listen(server);
   };
@@ -24,7 +34,7 @@ describe('httpMetrics() for Express', () => {
     posts.get('/posts/:postId', (_req, res) => {
       res.json({});
     });
-    posts.get('/broken', async () => {
+    posts.get('/broken', () => {
       throw new Error('boom'); // leaves the router: Express restores req.baseUrl before answering 500
     });
     app.use('/users/:userId', posts);
@@ -44,6 +54,53 @@ describe('httpMetrics() for Express', () => {
       'http_requests_total{method="GET",route="/users/:userId/broken",status_code="500"} 1',
       'http_requests_total{method="GET",route="/users/:userId/posts/:postId",status_code="200"} 2',
     ]);
+    expect(warnings).toEqual([]);
+  });
+
+  test('records the template of a route for /users/42, and of routes under optional, dotted and root mount paths', async () => {
+    const registry = new Registry();
+    const app = express();
+    app.use(httpMetrics({ registry }));
+    app.get('/users/:id', (_req, res) => {
+      res.json({});
+    });
+    const files = express.Router({ mergeParams: true });
+    files.get('/:file', (_req, res) => {
+      res.send('file');
+    });
+    const optional = name === 'Express 4' ? '/:owner?' : '{/:owner}'; // path-to-regexp 0.1 against 8
+    app.use(`/v1.2${optional}`, files);
+    const root = express.Router();
+    root.get('/health', (_req, res) => {
+      res.send('ok');
+    });
+    app.use(root);
+    const url = await start(app);
+    await send(`${url}/users/42`);
+    await send(`${url}/v1.2/ada/notes.txt`);
+    await send(`${url}/health`);
+    const text = await scrapeWhenIdle(registry);
+    expect(samples(text, 'http_requests_total')).toEqual([
+      'http_requests_total{method="GET",route="/health",status_code="200"} 1',
+      'http_requests_total{method="GET",route="/users/:id",status_code="200"} 1',
+      `http_requests_total{method="GET",route="/v1.2${optional}/:file",status_code="200"} 1`,
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  test('writes a RegExp mount path as the expression, never the matched URL', async () => {
+    const registry = new Registry();
+    const app = express();
+    app.use(httpMetrics({ registry }));
+    const things = express.Router();
+    things.get('/:thing', (_req, res) => {
+      res.send('thing');
+    });
+    app.use(/^\/re\d+/, things);
+    const url = await start(app);
+    await send(`${url}/re12/a`);
+    const text = await scrapeWhenIdle(registry);
+    expect(samples(text, 'http_requests_total')).toEqual(['http_requests_total{method="GET",route="/^\\\\/re\\\\d+/:thing",status_code="200"} 1']);
   });
 
   test('keeps the mount path of a router mounted at two static paths apart', async () => {
@@ -109,4 +166,8 @@ describe('httpMetrics() for Express', () => {
       'http_requests_total{method="GET",route="/static/*",status_code="200",tenant="acme",cache="miss"} 1',
     ]);
   });
+});
+
+test('httpMetrics is the old name of expressHttpMetrics, the same function', () => {
+  expect(httpMetrics).toBe(expressHttpMetrics);
 });

@@ -1,9 +1,12 @@
 import Router, { type RouterContext } from '@koa/router';
 import express, { type Request, type Response } from 'express';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { Hono, type Context as HonoContext } from 'hono';
 import Koa, { type Context } from 'koa';
-import { httpMetrics } from '../../lib/http-metrics/express.js';
+import { honoMetrics } from '../../lib/exposition/hono.js';
+import { expressHttpMetrics, httpMetrics } from '../../lib/http-metrics/express.js';
 import { fastifyHttpMetrics } from '../../lib/http-metrics/fastify.js';
+import { honoHttpMetrics } from '../../lib/http-metrics/hono.js';
 import { koaHttpMetrics } from '../../lib/http-metrics/koa.js';
 
 /**
@@ -11,7 +14,7 @@ import { koaHttpMetrics } from '../../lib/http-metrics/koa.js';
  * The adapters describe the framework objects structurally, so the published declarations
  * import no framework types; these lines make sure the real framework types still flow through:
  * callbacks annotated with them are accepted and typed, and the returned middleware and plugin
- * go into the real app.use() / router.use() / register() without casts, also when they are
+ * go into the real app.use() / router.use() / register() / Hono's app.use() and app.get() without casts, also when they are
  * built apart from the call (no contextual type from app.use to infer from).
  */
 export function frameworkTypingChecks(): void {
@@ -57,4 +60,20 @@ export function frameworkTypingChecks(): void {
   void fastify.register(fastifyHttpMetrics, { labelNames: ['v'], labelsFrom: () => ({ v: null }) });
   // @ts-expect-error skip takes a request, not a number
   void fastify.register(fastifyHttpMetrics, { skip: (request: number) => request === 1 });
+
+  app.use(expressHttpMetrics({ skip: (req: Request) => req.path === '/health' }));
+
+  type Env = { Bindings: { region: string }; Variables: { tenant: string } };
+  const hono = new Hono<Env>();
+  hono.use(honoHttpMetrics());
+  hono.use('*', honoHttpMetrics({ skip: (c) => c.req.header('x-synthetic') === '1', labelNames: ['m'], labelsFrom: (c) => ({ m: c.req.method }) }));
+  const honoAnnotated = honoHttpMetrics({ labelNames: ['tenant'], labelsFrom: (c: HonoContext<Env>) => ({ tenant: c.get('tenant') }), route: (c: HonoContext<Env>) => c.req.routePath });
+  hono.use(honoAnnotated);
+  hono.get('/metrics', honoMetrics());
+  hono.on(['GET', 'HEAD', 'OPTIONS'], '/internal/metrics', honoMetrics({ bearerToken: 'x' }));
+  new Hono().use(honoMetrics({ path: '/m' }));
+  // @ts-expect-error labelsFrom returns a label that labelNames does not name
+  honoHttpMetrics({ labelNames: ['t'], labelsFrom: () => ({ t: 'a', u: 'b' }) });
+  // @ts-expect-error skip takes a context, not a number
+  hono.use(honoHttpMetrics({ skip: (c: number) => c === 1 }));
 }

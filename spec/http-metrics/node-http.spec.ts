@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Registry } from '../support/prometheus-client.js';
 import { resetWarnings } from '../../lib/log.js';
-import { withHttpMetrics } from '../../lib/http-metrics/node-http.js';
+import { nodeHttpMetrics } from '../../lib/http-metrics/node-http.js';
 import { listen, samples, scrapeWhenIdle, send, stop } from './http-client.js';
 
 /** The node:http wrapper: the listener untouched, the route from the user, and every run-time failure contained. */
-describe('withHttpMetrics() for node:http', () => {
+describe('nodeHttpMetrics() for node:http', () => {
   let server: Server | undefined;
   let warn: jest.SpyInstance;
   beforeEach(() => {
@@ -31,7 +31,7 @@ describe('withHttpMetrics() for node:http', () => {
       res.end('ok');
       return 'returned';
     };
-    const wrapped = withHttpMetrics(listener, { registry, route: () => '/x' });
+    const wrapped = nodeHttpMetrics(listener, { registry, route: () => '/x' });
     const url = await start(function (this: unknown, req, res) {
       seen.push(wrapped.call(this, req, res));
     });
@@ -41,7 +41,7 @@ describe('withHttpMetrics() for node:http', () => {
 
   test('caps the series when route returns raw values, recording the rest under __overflow__', async () => {
     const registry = new Registry();
-    const url = await start(withHttpMetrics(hello, { registry, route: (req) => req.url, maxSeries: 2 }));
+    const url = await start(nodeHttpMetrics(hello, { registry, route: (req) => req.url, maxSeries: 2 }));
     for (const id of ['a', 'b', 'c', 'd']) await send(`${url}/${id}`);
     const text = await scrapeWhenIdle(registry);
     expect(samples(text, 'http_requests_total')).toEqual([
@@ -59,7 +59,7 @@ describe('withHttpMetrics() for node:http', () => {
     const registry = new Registry();
     let calls = 0;
     const url = await start(
-      withHttpMetrics(hello, {
+      nodeHttpMetrics(hello, {
         registry,
         route: () => '/hello',
         labelNames: ['region'],
@@ -77,15 +77,15 @@ describe('withHttpMetrics() for node:http', () => {
       'http_requests_total{method="GET",route="/hello",status_code="200",region="eu"} 1',
     ]);
     expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
-      'prom-decorators: labelsFrom of withHttpMetrics() threw; its labels were recorded as __error__',
-      'prom-decorators: labelsFrom of withHttpMetrics() gave label "region" a null value; recorded as __error__ (labels must be strings or numbers)',
+      'prom-decorators: labelsFrom of nodeHttpMetrics() threw; its labels were recorded as __error__',
+      'prom-decorators: labelsFrom of nodeHttpMetrics() gave label "region" a null value; recorded as __error__ (labels must be strings or numbers)',
     ]);
   });
 
   test('counts a request whose route or skip function throws, as __unmatched__, and serves it', async () => {
     const registry = new Registry();
     const url = await start(
-      withHttpMetrics(hello, {
+      nodeHttpMetrics(hello, {
         registry,
         route: () => {
           throw new Error('router broken');
@@ -103,8 +103,8 @@ describe('withHttpMetrics() for node:http', () => {
 
   test('shares its metrics with another form on the same registry', async () => {
     const registry = new Registry();
-    const first = withHttpMetrics(hello, { registry, route: () => '/one' });
-    const second = withHttpMetrics(hello, { registry, route: () => '/two' });
+    const first = nodeHttpMetrics(hello, { registry, route: () => '/one' });
+    const second = nodeHttpMetrics(hello, { registry, route: () => '/two' });
     const url = await start((req, res) => (req.url === '/one' ? first(req, res) : second(req, res)));
     await send(`${url}/one`);
     await send(`${url}/two`);
@@ -118,7 +118,7 @@ describe('withHttpMetrics() for node:http', () => {
   test('counts a request the server times out once, with status 0', async () => {
     const registry = new Registry();
     const neverAnswers = () => undefined;
-    const url = await start(withHttpMetrics(neverAnswers, { registry, route: () => '/hang' }));
+    const url = await start(nodeHttpMetrics(neverAnswers, { registry, route: () => '/hang' }));
     server!.setTimeout(50); // an idle socket is destroyed after 50 ms
     await expect(send(`${url}/hang`)).rejects.toThrow('socket hang up');
     const text = await scrapeWhenIdle(registry);
@@ -128,7 +128,7 @@ describe('withHttpMetrics() for node:http', () => {
 
   test('counts the metrics path when metricsPath is false', async () => {
     const registry = new Registry();
-    const url = await start(withHttpMetrics(hello, { registry, route: (req) => req.url, metricsPath: false }));
+    const url = await start(nodeHttpMetrics(hello, { registry, route: (req) => req.url, metricsPath: false }));
     await send(`${url}/metrics`);
     const text = await scrapeWhenIdle(registry);
     expect(samples(text, 'http_requests_total')).toEqual(['http_requests_total{method="GET",route="/metrics",status_code="200"} 1']);

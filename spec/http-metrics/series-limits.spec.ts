@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Registry } from '../support/prometheus-client.js';
 import { resetWarnings } from '../../lib/log.js';
-import { withHttpMetrics } from '../../lib/http-metrics/node-http.js';
+import { nodeHttpMetrics } from '../../lib/http-metrics/node-http.js';
 import type { NodeHttpMetricsOptions } from '../../lib/http-metrics/node-http.js';
 import { listen, samples, scrapeWhenIdle, send, stop } from './http-client.js';
 
@@ -20,7 +20,7 @@ describe('HTTP metrics series limits', () => {
     server = undefined;
   });
   const start = async (options: NodeHttpMetricsOptions<'tenant'>) => {
-    server = createServer(withHttpMetrics((_req: IncomingMessage, res: ServerResponse) => res.end('ok'), options));
+    server = createServer(nodeHttpMetrics((_req: IncomingMessage, res: ServerResponse) => res.end('ok'), options));
     return listen(server);
   };
   const byTenant = {
@@ -88,6 +88,6 @@ describe('HTTP metrics series limits', () => {
     { option: 'seriesTtlSeconds', value: -1 },
     { option: 'seriesTtlSeconds', value: Infinity },
   ])('$option: $value is refused when the middleware is created', ({ option, value }) => {
-    expect(() => withHttpMetrics(() => undefined, { route: () => '/', [option]: value })).toThrow(option);
+    expect(() => nodeHttpMetrics(() => undefined, { route: () => '/', [option]: value })).toThrow(option);
   });
 });

@@ -90,7 +90,7 @@ describe('every name a metric writes is reserved for it (issue 11: one conflict 
     const registry = new Registry();
     new Gauge({ name: 'http_request_duration_seconds_bucket', help: 'theirs', registers: [registry] });
     expect(thrown(() => httpMetrics({ registry })).message).toBe(
-      'httpMetrics(): option "registry": metric "http_request_duration_seconds" (a histogram with labels method, route, status_code) would write "http_request_duration_seconds_bucket", which the gauge "http_request_duration_seconds_bucket" registered by code outside prom-decorators already writes. Remove the other registration, or give the HTTP metrics a registry of their own with the registry option',
+      `expressHttpMetrics(): option "names.duration": metric "http_request_duration_seconds" (a histogram with labels method, route, status_code) would write "http_request_duration_seconds_bucket", which the gauge "http_request_duration_seconds_bucket" registered by code outside prom-decorators already writes. Pass { prefix: 'myapp_' } (every HTTP metric of prom-decorators renamed) or { names: { duration: 'myapp_http_request_duration_seconds' } } (this one), or give the HTTP metrics a registry of their own with the registry option`,
     );
   });
 
