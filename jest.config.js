@@ -34,6 +34,9 @@ const OUT_OF_PROCESS_SPECS = [
   'spec/exposition/connection-limits-tls.spec.ts',
   'spec/core/class-names.spec.ts',
   'spec/core/abandoned-generators.spec.ts',
+  'spec/nestjs/metrics-module.spec.ts',
+  'spec/nestjs/nest11-commonjs.spec.ts',
+  'spec/exposition/prometheus-native.spec.ts',
 ];
 const unitOnly = process.env.PROM_DECORATORS_SPECS === 'unit';
 

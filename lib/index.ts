@@ -58,7 +58,7 @@ export type { ExpressHttpMetricsOptions } from './http-metrics/express.js';
 export type { KoaHttpMetricsOptions } from './http-metrics/koa.js';
 export type { FastifyHttpMetricsOptions } from './http-metrics/fastify.js';
 export type { NodeHttpMetricsOptions } from './http-metrics/node-http.js';
-export { UNMATCHED_ROUTE, ABORTED_STATUS_CODE, type CommonHttpMetricsOptions, type HttpLabelOptions } from './http-metrics/options.js';
+export { UNMATCHED_ROUTE, ABORTED_STATUS_CODE, HTTP_METRIC_NAMES, type CommonHttpMetricsOptions, type HttpLabelOptions, type HttpMetricNames } from './http-metrics/options.js';
 export { HttpMetricsOptionsError } from './http-metrics/errors.js';
 export type { ExpressRequestLike, ExpressResponseLike, KoaContextLike, FastifyRequestLike, FastifyReplyLike, FastifyInstanceLike } from './http-metrics/framework-types.js';
 

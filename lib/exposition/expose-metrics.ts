@@ -2,11 +2,10 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SecureVersion } from 'node:tls';
-import { collectDefaultMetrics, globalRegistry, metricIn } from '../client/bridge.js';
+import { globalRegistry } from '../client/bridge.js';
 import { EndpointOptionsError } from '../errors.js';
-import { store } from '../store.js';
+import { enableDefaultMetrics } from './default-metrics.js';
 import { metricsHandler } from './handler.js';
-import type { MetricsRegistry } from '../client/registry.js';
 import type { MetricsEndpointOptions } from './scrape.js';
 import { LONGEST_TIMEOUT_SECONDS } from './timers.js';
 
@@ -63,7 +62,6 @@ export interface ExposedMetrics {
   close(): Promise<void>;
 }
 
-const registriesWithDefaultMetrics = store.registriesWithDefaultMetrics;
 
 /**
  * Starts a server for Prometheus to scrape (Python's `start_http_server`). Resolves once
@@ -218,14 +216,6 @@ function tlsOrPlainServer(
     },
     handler,
   );
-}
-
-/** The client's default metrics, once per registry, unless someone already turned them on. */
-function enableDefaultMetrics(registry: MetricsRegistry): void {
-  if (registriesWithDefaultMetrics.has(registry)) return;
-  registriesWithDefaultMetrics.add(registry);
-  if (metricIn(registry, 'process_cpu_user_seconds_total') !== undefined) return;
-  collectDefaultMetrics(registry);
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

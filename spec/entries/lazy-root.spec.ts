@@ -35,7 +35,8 @@ describe('the root stand-ins', () => {
   test.each(Object.keys(REAL) as (keyof typeof REAL)[])('%s has the real function’s name and arity', (name) => {
     const standIn = root[name] as (...args: unknown[]) => unknown;
     expect(standIn).not.toBe(REAL[name]);
-    expect([standIn.name, standIn.length]).toEqual([REAL[name].name, REAL[name].length]);
+    // The stand-in is named as the root exports it (httpMetrics is expressHttpMetrics under its old name).
+    expect([standIn.name, standIn.length]).toEqual([name, REAL[name].length]);
   });
 
   test('forward the arguments and hand back the result: a rendering of the registry given', async () => {
@@ -59,6 +60,8 @@ describe('the root stand-ins', () => {
 
   test('the express entry point serves with the same handler under both names', () => {
     expect(expressEntry.expressMetrics).toBe(expressEntry.metricsHandler);
+    expect(expressEntry.httpMetrics).toBe(expressEntry.expressHttpMetrics);
+    expect(nodeEntry.withHttpMetrics).toBe(nodeEntry.nodeHttpMetrics);
     expect(nodeEntry.nodeMetrics).toBe(nodeEntry.metricsHandler);
   });
 });

@@ -8,7 +8,7 @@ import { installedManifest } from './support/consumer-apps.js';
 import type { PackageUnderTest } from './support/package-under-test.js';
 
 /** The entry points besides the root, as `prom-decorators/<name>`. */
-export const SUBPATH_ENTRY_POINTS = ['express', 'koa', 'fastify', 'node-http', 'cluster', 'pushgateway', 'generate'];
+export const SUBPATH_ENTRY_POINTS = ['express', 'koa', 'fastify', 'node-http', 'cluster', 'pushgateway', 'generate', 'hono', 'nestjs'];
 
 /** The path of a file under dist/cjs or dist/esm, without that prefix. */
 function inBuild(files: string[], build: 'cjs' | 'esm'): string[] {
@@ -52,8 +52,15 @@ export function describeTarballContents(subject: PackageUnderTest): void {
       expect(Object.keys(root.import)).toEqual(['types', 'default']);
       expect(Object.keys(root.require)).toEqual(['types', 'default']);
       expect([manifest.main, manifest.types, manifest.bin]).toEqual(['./dist/cjs/index.js', './dist/cjs/index.d.ts', { 'prom-decorators': './dist/cjs/cli.js' }]);
-      expect(manifest.peerDependencies).toEqual({ '@prometheus-io/client': '^0.16', 'prom-client': '^15' });
-      expect(manifest.peerDependenciesMeta).toEqual({ '@prometheus-io/client': { optional: true }, 'prom-client': { optional: true } });
+      // Nest only for prom-decorators/nestjs: every peer is optional, so npm installs none the app did not ask for.
+      const nest = '^10.0.0 || ^11.0.0 || ^12.0.0';
+      expect(manifest.peerDependencies).toEqual({ '@prometheus-io/client': '^0.16', 'prom-client': '^15', '@nestjs/common': nest, '@nestjs/core': nest });
+      expect(manifest.peerDependenciesMeta).toEqual({
+        '@prometheus-io/client': { optional: true },
+        'prom-client': { optional: true },
+        '@nestjs/common': { optional: true },
+        '@nestjs/core': { optional: true },
+      });
       expect(Object.keys(manifest.dependencies)).toEqual(['reflect-metadata']);
     });
 
