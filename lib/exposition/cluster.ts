@@ -4,6 +4,7 @@ import type { ClientGauge, MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
 import { store } from '../store.js';
 import { warnOnce } from '../log.js';
+import { mergeSnapshots, type NativeHistogramSnapshot } from '../metrics/native-histogram.js';
 import { MetricConflictError, registerClientMetric } from '../metrics/registration.js';
 import { SUMMARY_DIGESTS, type SummaryDigests } from '../metrics/summary-family.js';
 import { collectRegistry, matchesName, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
@@ -283,10 +284,11 @@ function retire(retired: Map<string, WorkerMetric>, metrics: Iterable<WorkerMetr
       type: metric.type,
       aggregator: 'sum',
       values: (metric.values ?? []).filter((sample) => metric.type !== 'summary' || sample.metricName !== undefined),
+      nativeHistograms: metric.nativeHistograms,
     };
     const before = retired.get(metric.name);
     try {
-      retired.set(metric.name, before === undefined ? totals : withClientAggregation([before, totals])[0]);
+      retired.set(metric.name, before === undefined ? totals : { ...withClientAggregation([before, totals])[0], nativeHistograms: mergedNative([before, totals]) });
     } catch {
       // a family whose type changed between workers: the earlier totals stay
     }
@@ -385,8 +387,48 @@ function aggregateFamily(copies: Copy[]): CollectedMetric[] {
     const values = first.openMetricsType === 'stateset' ? perWorkerStates(served) : distinctLabelSets(served);
     return [{ name: first.name, help: first.help, type: first.type, openMetricsType: first.openMetricsType, aggregator: first.aggregator, values }];
   }
-  if (first.type === 'summary') return [aggregateSummary(copies)];
-  return withClientAggregation(copies.map((copy) => copy.metric));
+  const metrics = copies.map((copy) => copy.metric);
+  const aggregated = first.type === 'summary' ? [aggregateSummary(copies)] : withClientAggregation(metrics);
+  if (first.type !== 'counter' && first.type !== 'histogram' && first.type !== 'summary') return aggregated;
+  const nativeHistograms = mergedNative(metrics);
+  return aggregated.map((metric) => ({ ...metric, values: withEarliestCreated(metric.values ?? [], metrics), ...(nativeHistograms && { nativeHistograms }) }));
+}
+
+/**
+ * Each series' native histogram summed over the processes (see mergeSnapshots): reduced to the
+ * lowest schema among them, then added bucket by bucket. Undefined when no copy has any.
+ */
+function mergedNative(metrics: readonly CollectedMetric[]): NativeHistogramSnapshot[] | undefined {
+  if (!metrics.some((metric) => metric.nativeHistograms !== undefined)) return undefined;
+  const byLabels = new Map<string, NativeHistogramSnapshot[]>();
+  for (const metric of metrics) {
+    for (const snapshot of metric.nativeHistograms ?? []) {
+      const key = labelKey(snapshot.labels);
+      byLabels.set(key, [...(byLabels.get(key) ?? []), snapshot]);
+    }
+  }
+  return [...byLabels.values()].map(mergeSnapshots);
+}
+
+/**
+ * The client's aggregation keeps values and labels only: each aggregated sample that ends a
+ * series gets back the earliest created timestamp any process reported for it (since when
+ * the sum has been counting).
+ */
+function withEarliestCreated(values: CollectedSample[], metrics: readonly CollectedMetric[]): CollectedSample[] {
+  const earliest = new Map<string, number>();
+  for (const metric of metrics) {
+    for (const sample of metric.values ?? []) {
+      if (typeof sample.createdMs !== 'number') continue;
+      const key = `${sample.metricName ?? ''}\u0000${labelKey(sample.labels ?? {})}`;
+      earliest.set(key, Math.min(earliest.get(key) ?? Infinity, sample.createdMs));
+    }
+  }
+  if (earliest.size === 0) return values;
+  return values.map((sample) => {
+    const createdMs = earliest.get(`${sample.metricName ?? ''}\u0000${labelKey(sample.labels ?? {})}`);
+    return createdMs === undefined ? sample : { ...sample, createdMs };
+  });
 }
 
 /** The client's cluster aggregation (each metric's `aggregator`). */
@@ -469,22 +511,33 @@ function withDigests(registry: MetricsRegistry, metrics: CollectedMetric[]): Wor
 
 /** Plain per-sample labels (default and shared labels folded in), what aggregation groups by. */
 function withDefaultLabels(metric: CollectedMetric, defaultLabels: Record<string, string | number>): CollectedMetric {
+  const withDefaults = (labels: Record<string, string | number | undefined> | undefined, shared?: Record<string, string | number | undefined>) => ({ ...labels, ...defaultLabels, ...labels, ...shared });
   return {
     ...metric,
-    values: (metric.values ?? []).map(({ sharedLabels, ...sample }) => ({
-      ...sample,
-      labels: { ...sample.labels, ...defaultLabels, ...sample.labels, ...sharedLabels },
-    })),
+    values: (metric.values ?? []).map(({ sharedLabels, ...sample }) => ({ ...sample, labels: withDefaults(sample.labels, sharedLabels) })),
+    ...(metric.nativeHistograms && {
+      nativeHistograms: metric.nativeHistograms.map((snapshot) => ({ ...snapshot, labels: withDefaults(snapshot.labels) as Record<string, string | number> })),
+    }),
   };
 }
 
 /** IPC messages are JSON: NaN and the infinities would arrive as null. */
 function encodeForIpc(metric: CollectedMetric): CollectedMetric {
-  return { ...metric, values: (metric.values ?? []).map(({ exemplar: _exemplar, ...sample }) => ({ ...sample, value: encodeNumber(sample.value) as number })) };
+  return {
+    ...metric,
+    values: (metric.values ?? []).map(({ exemplar: _exemplar, ...sample }) => ({ ...sample, value: encodeNumber(sample.value) as number })),
+    ...(metric.nativeHistograms && { nativeHistograms: metric.nativeHistograms.map((snapshot) => ({ ...snapshot, sum: encodeNumber(snapshot.sum) as number })) }),
+  };
 }
 
 function decodeFromIpc(metric: CollectedMetric): CollectedMetric {
-  return { ...metric, values: (metric.values ?? []).map((sample: CollectedSample) => ({ ...sample, value: decodeNumber(sample.value as number | string) })) };
+  return {
+    ...metric,
+    values: (metric.values ?? []).map((sample: CollectedSample) => ({ ...sample, value: decodeNumber(sample.value as number | string) })),
+    ...(Array.isArray(metric.nativeHistograms) && {
+      nativeHistograms: metric.nativeHistograms.map((snapshot) => ({ ...snapshot, sum: decodeNumber(snapshot.sum as number | string) })),
+    }),
+  };
 }
 
 function encodeNumber(value: number): number | string {

@@ -1,5 +1,6 @@
 import { defaultLabelsOf, metricsOf, readMetric } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
+import type { NativeHistogramSnapshot } from '../metrics/native-histogram.js';
 
 
 /** One sample as metric objects return it from `get()` (prom-client's shape, ours too). */
@@ -12,6 +13,12 @@ export interface CollectedSample {
   metricName?: string;
   /** A client `inc()` that threw while setting it leaves `{ labelSet: {}, value: null }`: the renderer skips such exemplars. */
   exemplar?: { labelSet?: Record<string, string | number>; value?: number | null; timestamp?: number } | null;
+  /**
+   * The series' created timestamp, in Unix milliseconds: when it started counting (created or
+   * last reset). On the sample that ends a series: a counter's value, a histogram's or a
+   * summary's `_count`. OpenMetrics writes it as `_created`, protobuf as `created_timestamp`.
+   */
+  createdMs?: number;
 }
 
 /** One metric family as `get()` returns it. */
@@ -23,6 +30,8 @@ export interface CollectedMetric {
   aggregator?: string;
   /** Info's `info` and Enum's `stateset`, for the OpenMetrics format (the text format writes `type`). */
   openMetricsType?: 'info' | 'stateset';
+  /** A native histogram family's series, for the protobuf format (the samples are its classic view). */
+  nativeHistograms?: NativeHistogramSnapshot[];
 }
 
 export interface CollectFailure {

@@ -1,16 +1,28 @@
 /**
  * Content negotiation for a scrape: which exposition format the scraper prefers (from
- * `Accept`, q-weights respected) and whether it takes gzip (from `Accept-Encoding`).
+ * `Accept`, q-weights respected: text, OpenMetrics or the protobuf format) and whether it
+ * takes gzip (from `Accept-Encoding`).
  * Never refuses: a scraper that names nothing we serve gets the text format (a 406 breaks
  * scrapers such as Telegraf).
  */
 
-export type ExpositionFormat = 'text' | 'openmetrics';
+export type ExpositionFormat = 'text' | 'openmetrics' | 'protobuf';
+
+/** The formats written as text. */
+export type TextExpositionFormat = Exclude<ExpositionFormat, 'protobuf'>;
 
 /** Prometheus' text format 0.0.4, what every scraper understands. */
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 /** OpenMetrics 1.0.0; the body ends with `# EOF`. */
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+/**
+ * Length-delimited `io.prometheus.client.MetricFamily` messages: the only format that carries
+ * native histograms, what Prometheus asks for first when they are enabled.
+ */
+export const PROTOBUF_CONTENT_TYPE = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
+
+const CONTENT_TYPES: Record<ExpositionFormat, string> = { text: TEXT_CONTENT_TYPE, openmetrics: OPENMETRICS_CONTENT_TYPE, protobuf: PROTOBUF_CONTENT_TYPE };
+const EVERY_FORMAT: readonly ExpositionFormat[] = ['text', 'openmetrics', 'protobuf'];
 
 /**
  * The name escaping a Prometheus 3 / OpenMetrics 2.0 scraper asks for with an `escaping`
@@ -30,7 +42,7 @@ export interface Negotiated {
 
 /** The Content-Type of `format`, with `; escaping=...` (as Go's expfmt writes it) when one was asked for. */
 export function contentTypeOf(format: ExpositionFormat, escaping?: NameEscaping): string {
-  const contentType = format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+  const contentType = CONTENT_TYPES[format];
   return escaping === undefined ? contentType : `${contentType}; escaping=${escaping}`;
 }
 
@@ -41,26 +53,29 @@ interface MediaRange {
 }
 
 /**
- * The format to serve for this `Accept` header: OpenMetrics when an acceptable
- * OpenMetrics range outranks every range the text format matches; on equal weight the
+ * The format to serve for this `Accept` header, among `offered` (default all three): the
+ * acceptable range of the highest weight that names an offered format; on equal weight the
  * range listed first wins (as Go's expfmt does). Missing, unknown or `*` / `*` gives text.
+ * Protobuf is chosen only when asked for by name (`proto=io.prometheus.client.MetricFamily;
+ * encoding=delimited`), never for `*` / `*`.
  */
-export function negotiateFormat(accept: string | undefined): ExpositionFormat {
-  return negotiateExposition(accept).format;
+export function negotiateFormat(accept: string | undefined, offered: readonly ExpositionFormat[] = EVERY_FORMAT): ExpositionFormat {
+  return negotiateExposition(accept, offered).format;
 }
 
 /**
  * The format as negotiateFormat chooses it, plus the `escaping` parameter of the media range
  * that won (`allow-utf-8`, `underscores`, `dots`, `values`; an unknown one is ignored).
  */
-export function negotiateExposition(accept: string | undefined): Negotiated {
+export function negotiateExposition(accept: string | undefined, offered: readonly ExpositionFormat[] = EVERY_FORMAT): Negotiated {
   if (accept === undefined || accept === '') return { format: 'text' };
   const ranges = parseList(accept).map(toMediaRange);
   // A stable sort keeps header order among equal weights.
   ranges.sort((a, b) => b.q - a.q);
   for (const range of ranges) {
     if (range.q <= 0) break;
-    if (isOpenMetrics(range)) return withEscaping('openmetrics', range);
+    if (isProtobuf(range) && offered.includes('protobuf')) return withEscaping('protobuf', range);
+    if (isOpenMetrics(range) && offered.includes('openmetrics')) return withEscaping('openmetrics', range);
     if (isText(range)) return withEscaping('text', range);
   }
   return { format: 'text' };
@@ -84,6 +99,11 @@ export function acceptsGzip(acceptEncoding: string | undefined): boolean {
     else if (name === '*') any = q;
   }
   return (gzip ?? any ?? 0) > 0;
+}
+
+/** The delimited MetricFamily stream; the text and compact-text protobuf encodings are not served. */
+function isProtobuf(range: MediaRange): boolean {
+  return range.type === 'application/vnd.google.protobuf' && range.parameters.get('proto') === 'io.prometheus.client.MetricFamily' && range.parameters.get('encoding') === 'delimited';
 }
 
 function isOpenMetrics(range: MediaRange): boolean {

@@ -3,7 +3,7 @@ import type { MetricsRegistry } from '../client/registry.js';
 import { warnOnce } from '../log.js';
 import { namesWrittenBy } from '../metrics/registration.js';
 import { collectRegistry, type CollectedMetric, type CollectedSample, type Collection } from './collect.js';
-import { contentTypeOf, negotiateExposition, type ExpositionFormat } from './negotiate.js';
+import { contentTypeOf, negotiateExposition, type NameEscaping, type TextExpositionFormat } from './negotiate.js';
 
 /**
  * Why the renderer left something out, the `reason` label of
@@ -25,10 +25,21 @@ const EXEMPLAR_LABELS_LIMIT = 128;
  * family whose names clash with one written before it, a sample that is not a number, an
  * invalid exemplar are left out, logged once per metric and reported to `onSkipped`.
  */
-export function renderCollection(collection: Collection, format: ExpositionFormat, onSkipped?: OnSkipped): string {
-  const families: string[] = [];
-  // Every name a family written so far owns, and that family: the registration check cannot
-  // see a client metric registered after ours, so the last guard against duplicates is here.
+export function renderCollection(collection: Collection, format: TextExpositionFormat, onSkipped?: OnSkipped): string {
+  const families = writableFamilies(collection, onSkipped).map((metric) => renderFamily(metric, format, collection.defaultLabels, onSkipped));
+  if (format === 'openmetrics') return families.length === 0 ? '# EOF\n' : `${families.join('\n')}\n# EOF\n`;
+  // Blank lines between families, as prom-client's `registry.metrics()` writes them.
+  return families.length === 0 ? '' : `${families.join('\n\n')}\n`;
+}
+
+/**
+ * The families of a collection every format writes: one whose names clash with a family
+ * before it is left out (logged once, reported to `onSkipped`). The registration check cannot
+ * see a client metric registered after ours, so the last guard against duplicates is here.
+ */
+export function writableFamilies(collection: Collection, onSkipped?: OnSkipped): CollectedMetric[] {
+  const families: CollectedMetric[] = [];
+  // Every name a family kept so far owns, and that family.
   const owners = new Map<string, CollectedMetric>();
   for (const metric of collection.metrics) {
     const names = familyNames(metric);
@@ -43,11 +54,9 @@ export function renderCollection(collection: Collection, format: ExpositionForma
       continue;
     }
     for (const name of names) owners.set(name, metric);
-    families.push(renderFamily(metric, format, collection.defaultLabels, onSkipped));
+    families.push(metric);
   }
-  if (format === 'openmetrics') return families.length === 0 ? '# EOF\n' : `${families.join('\n')}\n# EOF\n`;
-  // Blank lines between families, as prom-client's `registry.metrics()` writes them.
-  return families.length === 0 ? '' : `${families.join('\n\n')}\n`;
+  return families;
 }
 
 /**
@@ -64,7 +73,7 @@ function familyNames(metric: CollectedMetric): string[] {
 
 function renderFamily(
   metric: CollectedMetric,
-  format: ExpositionFormat,
+  format: TextExpositionFormat,
   defaultLabels: Record<string, string | number>,
   onSkipped: OnSkipped | undefined,
 ): string {
@@ -82,6 +91,8 @@ function renderFamily(
     `# TYPE ${familyName} ${typeName(metric, format)}`,
   ];
   const hasDefaultLabels = Object.keys(defaultLabels).length > 0;
+  // OpenMetrics' `_created` after the sample that ends each series (see CollectedSample.createdMs).
+  const createdName = openMetrics && hasCreated(metric) ? `${isCounter ? familyName : metric.name}_created` : undefined;
   for (const sample of metric.values ?? []) {
     const value = sample.value;
     if (typeof value !== 'number') {
@@ -91,18 +102,36 @@ function renderFamily(
     let sampleName = sample.metricName ?? metric.name;
     if (openMetrics && isCounter && sampleName === familyName) sampleName = `${familyName}_total`;
     else if (isInfo && sampleName === familyName) sampleName = `${familyName}_info`;
-    let labels = sample.labels ?? {};
-    // The sample's own labels win over the registry's default labels, and shared labels come
-    // last, in the order prom-client writes them.
-    if (hasDefaultLabels) labels = { ...labels, ...defaultLabels, ...labels };
-    if (sample.sharedLabels !== undefined) labels = { ...withoutKeys(labels, sample.sharedLabels), ...sample.sharedLabels };
-    let line = `${sampleName}${formatLabels(labels, canonicalLabel)} ${formatValue(value)}`;
+    const labels = formatLabels(labelsOf(sample, defaultLabels, hasDefaultLabels), canonicalLabel);
+    let line = `${sampleName}${labels} ${formatValue(value)}`;
     if (openMetrics && sample.exemplar != null && carriesExemplar(metric.type, sampleName)) {
       line += formatExemplar(sample.exemplar, metric.name, onSkipped);
     }
     lines.push(line);
+    const createdMs = sample.createdMs;
+    if (createdName !== undefined && typeof createdMs === 'number' && Number.isFinite(createdMs)) lines.push(`${createdName}${labels} ${formatValue(createdMs / 1000)}`);
   }
   return lines.join('\n');
+}
+
+/** The families OpenMetrics gives a `_created`: counters, histograms and summaries (never Info or Enum). */
+export function hasCreated(metric: CollectedMetric): boolean {
+  return metric.openMetricsType === undefined && (metric.type === 'counter' || metric.type === 'histogram' || metric.type === 'summary');
+}
+
+/**
+ * A sample's labels as written: the sample's own labels win over the registry's default
+ * labels, and shared labels come last, in the order prom-client writes them.
+ */
+export function labelsOf(
+  sample: CollectedSample,
+  defaultLabels: Record<string, string | number>,
+  hasDefaultLabels = Object.keys(defaultLabels).length > 0,
+): Record<string, string | number | undefined> {
+  let labels = sample.labels ?? {};
+  if (hasDefaultLabels) labels = { ...labels, ...defaultLabels, ...labels };
+  if (sample.sharedLabels !== undefined) labels = { ...withoutKeys(labels, sample.sharedLabels), ...sample.sharedLabels };
+  return labels;
 }
 
 function withoutKeys<V>(labels: Record<string, V>, remove: Record<string, unknown>): Record<string, V> {
@@ -111,7 +140,7 @@ function withoutKeys<V>(labels: Record<string, V>, remove: Record<string, unknow
   return kept;
 }
 
-function typeName(metric: CollectedMetric, format: ExpositionFormat): string {
+function typeName(metric: CollectedMetric, format: TextExpositionFormat): string {
   const { type } = metric;
   if (format === 'openmetrics' && metric.openMetricsType !== undefined) return metric.openMetricsType;
   if (type === 'untyped' || type === 'unknown') return format === 'openmetrics' ? 'unknown' : 'untyped';
@@ -130,8 +159,28 @@ function carriesExemplar(type: string, sampleName: string): boolean {
  * one, labels over OpenMetrics' 128 characters.
  */
 function formatExemplar(exemplar: NonNullable<CollectedSample['exemplar']>, metricName: string, onSkipped: OnSkipped | undefined): string {
+  const valid = validExemplar(exemplar, metricName, onSkipped);
+  if (valid === undefined) return '';
+  const labels = formatLabels(valid.labelSet, undefined);
+  return ` # ${labels === '' ? '{}' : labels} ${formatValue(valid.value)}${valid.timestamp === undefined ? '' : ` ${valid.timestamp}`}`;
+}
+
+/** An exemplar every format can write: its label set, a finite value, a timestamp in Unix seconds if any. */
+export interface ValidExemplar {
+  labelSet: Record<string, string | number>;
+  value: number;
+  timestamp?: number;
+}
+
+/**
+ * The exemplar when a consumer would take it; undefined for one never set, and for one that
+ * is skipped (logged once per metric, reported to `onSkipped`): a value that is not a finite
+ * number (a client `inc()` that threw while setting it leaves `null` behind), a timestamp that
+ * is not one, labels over OpenMetrics' 128 characters.
+ */
+export function validExemplar(exemplar: NonNullable<CollectedSample['exemplar']>, metricName: string, onSkipped: OnSkipped | undefined): ValidExemplar | undefined {
   const { labelSet, value, timestamp } = exemplar;
-  if (labelSet === undefined && value === undefined) return '';
+  if (labelSet === undefined && value === undefined) return undefined;
   let problem: string | undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) problem = `an exemplar whose value is not a finite number (${describe(value)})`;
   else if (timestamp !== undefined && (typeof timestamp !== 'number' || !Number.isFinite(timestamp))) {
@@ -142,10 +191,9 @@ function formatExemplar(exemplar: NonNullable<CollectedSample['exemplar']>, metr
   }
   if (problem !== undefined) {
     skipped(onSkipped, 'invalid_exemplar', metricName, `${problem} is left out of the exposition; its sample is kept`);
-    return '';
+    return undefined;
   }
-  const labels = formatLabels(labelSet!, undefined);
-  return ` # ${labels === '' ? '{}' : labels} ${formatValue(value as number)}${timestamp === undefined ? '' : ` ${timestamp}`}`;
+  return { labelSet: labelSet!, value: value as number, timestamp };
 }
 
 /** Label names and values together, in code points, as OpenMetrics counts them. */
@@ -169,12 +217,12 @@ function codePoints(text: string): number {
   return count;
 }
 
-function skipped(onSkipped: OnSkipped | undefined, reason: SkipReason, metricName: string, what: string): void {
+export function skipped(onSkipped: OnSkipped | undefined, reason: SkipReason, metricName: string, what: string): void {
   warnOnce(`exposition-${reason}:${metricName}`, `metric "${metricName}": ${what} (logged once per metric; counted in prom_decorators_exposition_skipped_total)`);
   onSkipped?.(reason);
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   if (value === null || value === undefined || typeof value === 'number') return String(value);
   return typeof value;
@@ -256,6 +304,8 @@ function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
+const TEXT_FORMATS: readonly TextExpositionFormat[] = ['text', 'openmetrics'];
+
 export interface RenderMetricsOptions {
   /** Default: the Prometheus client's global `register`. */
   registry?: MetricsRegistry;
@@ -271,8 +321,10 @@ export interface RenderedMetrics {
 }
 
 /**
- * The registry in the format the `Accept` header prefers, for a server this library has no
- * adapter for (Python's `generate_latest` with `CONTENT_TYPE_LATEST`). Rejects when a
+ * The registry in the text format or OpenMetrics, whichever the `Accept` header prefers, for a
+ * server this library has no adapter for (Python's `generate_latest` with `CONTENT_TYPE_LATEST`).
+ * The protobuf format (a binary body) is served by the endpoints, never here: a scraper that
+ * asks for it first gets the next format it names. Rejects when a
  * collector throws or rejects. What a consumer would refuse is left out and logged once, as
  * in a scrape (no self-metric counts it here: renderMetrics registers none).
  *
@@ -281,7 +333,8 @@ export interface RenderedMetrics {
  * reply.header('Content-Type', contentType).send(body);
  */
 export async function renderMetrics(options: RenderMetricsOptions = {}): Promise<RenderedMetrics> {
-  const { format, escaping } = negotiateExposition(options.accept);
+  // The text formats only: a body that is a string (the protobuf format is served by the endpoints).
+  const { format, escaping } = negotiateExposition(options.accept, TEXT_FORMATS) as { format: TextExpositionFormat; escaping?: NameEscaping };
   const names = options.names === undefined ? undefined : new Set(options.names);
   const collection = await collectRegistry(options.registry ?? globalRegistry, names);
   if (collection.failures.length > 0) {

@@ -7,6 +7,7 @@ import { warnOnce } from '../log.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
 import { registrySource, sharedCollections, type Collection, type SharedCollections } from './collect.js';
 import { acceptsGzip, contentTypeOf, negotiateExposition } from './negotiate.js';
+import { encodeCollection } from './protobuf/encode.js';
 import { renderCollection, type OnSkipped } from './render.js';
 import { LONGEST_TIMEOUT_SECONDS } from './timers.js';
 import { checkAuthorization, validateAuthOptions, type EndpointAuthOptions } from './security.js';
@@ -151,7 +152,7 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
       if (settings.onError === 'fail') return plain(500, `Collecting metric "${collection.failures[0].name}" failed`);
     }
     const { format, escaping } = negotiateExposition(request.header('accept'));
-    let body = Buffer.from(renderCollection(collection, format, countSkipped), 'utf8');
+    let body = format === 'protobuf' ? encodeCollection(collection, countSkipped) : Buffer.from(renderCollection(collection, format, countSkipped), 'utf8');
     const headers: Record<string, string | string[]> = {
       'Content-Type': contentTypeOf(format, escaping),
       Vary: 'Accept, Accept-Encoding',

@@ -21,6 +21,8 @@ export type MetricKind =
   | 'gauge'
   | 'timestamp'
   | 'histogram'
+  /** A Prometheus native histogram, with or without classic buckets alongside. */
+  | 'native-histogram'
   | 'summary'
   | 'in-flight'
   | 'info'
@@ -38,6 +40,15 @@ export interface SummaryShape {
   ageBuckets?: number;
 }
 
+/** A native histogram's options, compared between two declarations of one name. */
+export interface NativeHistogramShape {
+  /** 'native': native buckets only; 'both': classic buckets (`buckets`) alongside, for text and OpenMetrics scrapers. */
+  mode: 'native' | 'both';
+  schema: number;
+  zeroThreshold: number;
+  maxBuckets: number;
+}
+
 /** What a metric is, as far as a second declaration of its name must agree. */
 export interface MetricShape {
   readonly kind: MetricKind;
@@ -47,6 +58,7 @@ export interface MetricShape {
   /** A histogram's finite upper bounds. */
   readonly buckets?: readonly number[];
   readonly summary?: SummaryShape;
+  readonly native?: NativeHistogramShape;
   /** Who declared it, for messages: "@Counted on TreeService.countTrees", "httpMetrics()", "Info". */
   readonly declaredAt: string;
 }
@@ -206,6 +218,7 @@ function exposedType(kind: MetricKind): string {
     case 'client-counter':
       return 'counter';
     case 'histogram':
+    case 'native-histogram':
     case 'client-histogram':
       return 'histogram';
     case 'summary':
@@ -225,6 +238,7 @@ function differenceBetween(had: MetricShape, wants: MetricShape): string | undef
   const wantsBuckets = (wants.buckets ?? []).join(', ');
   if (hadBuckets !== wantsBuckets) return `buckets [${hadBuckets}] against [${wantsBuckets}]`;
   if (JSON.stringify(had.summary) !== JSON.stringify(wants.summary)) return `summary options ${JSON.stringify(had.summary)} against ${JSON.stringify(wants.summary)}`;
+  if (JSON.stringify(had.native) !== JSON.stringify(wants.native)) return `native histogram options ${JSON.stringify(had.native)} against ${JSON.stringify(wants.native)}`;
   return undefined;
 }
 
@@ -233,6 +247,7 @@ const KIND_WORDS: Record<MetricKind, string> = {
   gauge: 'a gauge',
   timestamp: 'a timestamp gauge',
   histogram: 'a histogram',
+  'native-histogram': 'a native histogram',
   summary: 'a summary',
   'in-flight': 'the HTTP in-flight gauge',
   info: 'an Info metric',

@@ -50,3 +50,32 @@ export function bucketsProblem(buckets: readonly number[]): string | undefined {
   if (buckets.length === 1 && buckets[0] === Infinity) return 'buckets [Infinity] have no finite bound (+Inf is always there)';
   return undefined;
 }
+
+/**
+ * Returns why these cannot be a native histogram's options, or undefined when they can: a
+ * whole schema from -4 to 8 (what Prometheus accepts), a zero threshold that is a finite
+ * number of at least 0, a bucket budget that is a whole number of at least 1 (a budget there
+ * must be: buckets follow the observed values, and memory must stay bounded whatever they are).
+ */
+export function nativeHistogramProblem(options: unknown): string | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) return `native histogram options ${JSON.stringify(options)} are not an object`;
+  const unknown = Object.keys(options).find((key) => key !== 'schema' && key !== 'zeroThreshold' && key !== 'maxBuckets');
+  if (unknown !== undefined) return `native histogram option "${unknown}" is unknown (the options are schema, zeroThreshold and maxBuckets)`;
+  const { schema, zeroThreshold, maxBuckets } = options as Record<string, unknown>;
+  if (schema !== undefined && !(Number.isInteger(schema) && (schema as number) >= -4 && (schema as number) <= 8)) {
+    return `schema ${shown(schema)} is not a whole number from -4 to 8`;
+  }
+  if (zeroThreshold !== undefined && !(typeof zeroThreshold === 'number' && Number.isFinite(zeroThreshold) && zeroThreshold >= 0)) {
+    return `zeroThreshold ${shown(zeroThreshold)} is not a finite number of at least 0`;
+  }
+  if (maxBuckets !== undefined && !(Number.isInteger(maxBuckets) && (maxBuckets as number) >= 1)) {
+    return `maxBuckets ${shown(maxBuckets)} is not a whole number of at least 1`;
+  }
+  return undefined;
+}
+
+/** A value as a message shows it: numbers as written (NaN, Infinity), the rest as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+}

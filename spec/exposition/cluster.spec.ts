@@ -2,9 +2,12 @@ import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { Registry } from '../support/prometheus-client.js';
 import { clusterWorkerMetrics, Enum, exposeMetrics, Info, metricsHandler, type ExposedMetrics } from '../../lib';
+import { PROTOBUF_CONTENT_TYPE } from '../../lib/exposition/negotiate';
 import { declareFamily } from '../../lib/metrics/declare';
+import { DEFAULT_ZERO_THRESHOLD } from '../../lib/metrics/native-histogram';
+import { decodeFamilies } from './protobuf-decode';
 import { parseWithPython, type ParsedFamily } from '../support/consumers';
-import { fetchUrl, PROMETHEUS_ACCEPT, promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines } from './http-client';
+import { fetchUrl, PROMETHEUS_ACCEPT, PROMETHEUS_PROTOBUF_ACCEPT, promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines } from './http-client';
 
 // Real forked node:cluster workers running the TypeScript sources through a small loader.
 // The tests run in order on the same three workers (the latecomer's extra call shows up in
@@ -124,6 +127,31 @@ describe('node:cluster aggregation (issue 5 §4)', () => {
       'kitchen_wait_seconds{quantile="0.9"} 3',
       'kitchen_wait_seconds_sum 12',
       'kitchen_wait_seconds_count 6',
+    ]);
+  });
+
+  test('native histograms are summed bucket by bucket at the lowest schema of the workers; created is the earliest', async () => {
+    const response = await fetchUrl(`${exposed.url}?name[]=kitchen_serve_seconds`, { headers: { Accept: PROMETHEUS_PROTOBUF_ACCEPT } });
+    expect(response.headers['content-type']).toBe(PROTOBUF_CONTENT_TYPE);
+    const [family] = decodeFamilies(response.raw);
+    const { createdTimestamp, ...histogram } = (family.metric as { histogram: { createdTimestamp: { seconds: number } } }[])[0].histogram;
+    // worker 1: 1 and 1.1 at schema 3 (buckets 0 and 2, at schema -1 buckets 0 and 1); worker 2: 1, 2 and 4 at schema -1 (buckets 0, 1, 1)
+    expect(histogram).toEqual({
+      sampleCount: 5,
+      sampleSum: 9.1,
+      schema: -1,
+      zeroThreshold: DEFAULT_ZERO_THRESHOLD,
+      zeroCount: 0,
+      positiveSpan: [{ offset: 0, length: 2 }],
+      positiveDelta: [2, 1],
+    });
+    expect(Math.abs(createdTimestamp.seconds - Date.now() / 1000)).toBeLessThan(120);
+    const openMetrics = await fetchUrl(`${exposed.url}?name[]=kitchen_serve_seconds`, { headers: { Accept: PROMETHEUS_ACCEPT } });
+    expect(sampleLines(openMetrics.text, 'kitchen_serve_seconds')).toEqual([
+      'kitchen_serve_seconds_bucket{le="+Inf"} 5',
+      'kitchen_serve_seconds_sum 9.1',
+      'kitchen_serve_seconds_count 5',
+      `kitchen_serve_seconds_created ${createdTimestamp.seconds + ((createdTimestamp as { nanos?: number }).nanos ?? 0) / 1e9}`,
     ]);
   });
 

@@ -91,3 +91,7 @@ export function promtoolParseOpenMetrics(text: string): { status: number | null;
 
 export const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+/** What Prometheus 2.42 sends with --enable-feature=native-histograms: protobuf first (`scrapeAcceptHeaderWithProtobuf`). */
+export const PROMETHEUS_PROTOBUF_ACCEPT =
+  'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';

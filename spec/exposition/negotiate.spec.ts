@@ -1,4 +1,5 @@
-import { acceptsGzip, contentTypeOf, negotiateExposition, negotiateFormat } from '../../lib/exposition/negotiate';
+import { acceptsGzip, contentTypeOf, negotiateExposition, negotiateFormat, PROTOBUF_CONTENT_TYPE } from '../../lib/exposition/negotiate';
+import { PROMETHEUS_PROTOBUF_ACCEPT } from './http-client';
 
 describe('negotiateFormat', () => {
   test.each([
@@ -22,6 +23,43 @@ describe('negotiateFormat', () => {
     ['application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', 'openmetrics'],
   ])('Accept %p gives %p', (accept, format) => {
     expect(negotiateFormat(accept)).toBe(format);
+  });
+});
+
+describe('negotiateFormat: the protobuf format, asked for by name only', () => {
+  test.each([
+    // what Prometheus 2.42 sends with --enable-feature=native-histograms (scrapeAcceptHeaderWithProtobuf in scrape/scrape.go)
+    [PROMETHEUS_PROTOBUF_ACCEPT, 'protobuf'],
+    // what Prometheus 3 sends with scrape_native_histograms (acceptHeader over DefaultProtoFirstScrapeProtocols)
+    [
+      'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1',
+      'protobuf',
+    ],
+    ['application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited', 'protobuf'],
+    ['application/openmetrics-text;version=1.0.0,application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited', 'openmetrics'],
+    ['application/openmetrics-text;q=0.5,application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.8', 'protobuf'],
+    // the text and compact-text protobuf encodings, another message, no parameters: not served
+    ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text', 'text'],
+    ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=compact-text,application/openmetrics-text;q=0.5', 'openmetrics'],
+    ['application/vnd.google.protobuf;proto=other.Message;encoding=delimited', 'text'],
+    ['application/vnd.google.protobuf', 'text'],
+    ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0', 'text'],
+  ])('Accept %p gives %p', (accept, format) => {
+    expect(negotiateFormat(accept)).toBe(format);
+  });
+
+  test('where protobuf is not offered (renderMetrics), the next range wins', () => {
+    expect(negotiateFormat(PROMETHEUS_PROTOBUF_ACCEPT, ['text', 'openmetrics'])).toBe('openmetrics');
+  });
+
+  test('its Content-Type, with the escaping a Prometheus 3 scraper asked for', () => {
+    expect(contentTypeOf('protobuf')).toBe('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited');
+    expect(PROTOBUF_CONTENT_TYPE).toBe(contentTypeOf('protobuf'));
+    expect(negotiateExposition('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;escaping=underscores')).toEqual({
+      format: 'protobuf',
+      escaping: 'underscores',
+    });
+    expect(contentTypeOf('protobuf', 'underscores')).toBe('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores');
   });
 });
 

@@ -1,0 +1,251 @@
+/**
+ * End to end (issue 16): the real Prometheus 2.42 (Debian), started with
+ * --enable-feature=native-histograms,exemplar-storage on loopback, scrapes an app over
+ * protobuf; a known latency distribution goes in, and histogram_quantile over the native
+ * histogram must land in the native bucket of the injected value. A second job scrapes the
+ * same registry over OpenMetrics (as a Prometheus without native histograms does): the
+ * classic buckets of the 'both' histogram and the `_created` lines reach Prometheus there.
+ * Prometheus 2.42 reads no created timestamp from protobuf (its metrics.proto predates the
+ * field) and ingests a protobuf histogram with native buckets as native only, so both are
+ * read back through that second job.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from '../support/prometheus-client.js';
+import { metricsHandler } from '../../lib';
+import type { MetricsRegistry } from '../../lib/client/registry';
+import { OPENMETRICS_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE } from '../../lib/exposition/negotiate';
+import { bucketIndex, bucketUpperBound } from '../../lib/metrics/native-histogram';
+import { declareNativeHistogram } from '../../lib/metrics/native-histogram-family';
+import { requireBinary } from '../support/binaries.js';
+import { parseWithPython, promtoolCheck } from '../support/consumers';
+import { fetchUrl, PROMETHEUS_ACCEPT, PROMETHEUS_PROTOBUF_ACCEPT, promtoolParseOpenMetrics } from './http-client';
+import { freePort, stopChild } from './processes';
+import { decodeFamilies } from './protobuf-decode';
+
+jest.setTimeout(120_000);
+
+/** 90 fast calls and 10 slow ones: the 95th percentile is a slow one. */
+const FAST_SECONDS = 0.05;
+const SLOW_SECONDS = 0.3;
+const FAST_CALLS = 90;
+const SLOW_CALLS = 10;
+const SCHEMA = 3;
+/** When the counter below started counting (what CounterFamily will carry once family.ts stamps its series). */
+const ORDERS_CREATED_MS = 1_700_000_000_250;
+
+interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+let directory: string | undefined;
+let prometheus: ChildProcess | undefined;
+let prometheusUrl: string;
+let logs = '';
+const servers: Server[] = [];
+let appUrl: string;
+const protobufScrapes: { accept: string | undefined; contentType: string }[] = [];
+let latencyCreatedMs: number;
+
+async function query(expr: string): Promise<Sample[]> {
+  const response = await fetchUrl(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const answer = JSON.parse(response.text) as { status: string; error?: string; data: { result: Sample[] } };
+  if (answer.status !== 'success') throw new Error(`${expr}: ${answer.error}`);
+  return answer.data.result;
+}
+
+/** Polls `probe` every 200 ms until it gives a value; fails after `limitMs` naming `what`, with Prometheus' log. */
+async function waitFor<T>(what: string, limitMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}\n${logs}`);
+}
+
+async function values(expr: string): Promise<number[]> {
+  return (await query(expr)).map((sample) => Number(sample.value[1]));
+}
+
+async function listen(server: Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  const binary = requireBinary('prometheus');
+  directory = mkdtempSync(join(tmpdir(), 'prom-decorators-native-'));
+  const registry = new Registry();
+  const shared = registry as unknown as MetricsRegistry;
+  const latency = declareNativeHistogram({
+    registry: shared,
+    name: 'checkout_duration_seconds',
+    help: 'Checkout duration.',
+    labelNames: ['route'],
+    mode: 'both',
+    buckets: [0.1, 0.25, 0.5, 1],
+    native: { schema: SCHEMA },
+  });
+  const checkout = latency.seriesFor({ route: '/checkout' });
+  latencyCreatedMs = checkout.createdMs;
+  // A counter whose series carries its created time, as the exposition reads it from any family.
+  let orders = 0;
+  const ordersMetric = { name: 'orders_total', help: 'Orders.', type: 'counter', aggregator: 'sum' };
+  registry.registerMetric({ ...ordersMetric, get: () => ({ ...ordersMetric, values: [{ labels: {}, value: orders, createdMs: ORDERS_CREATED_MS }] }) } as never);
+
+  const handler = metricsHandler({ registry });
+  const protobufTarget = await listen(
+    createServer((request, response) => {
+      response.on('finish', () => protobufScrapes.push({ accept: request.headers.accept, contentType: String(response.getHeader('content-type')) }));
+      handler(request, response);
+    }),
+  );
+  // The same registry, asked as a Prometheus without native histograms asks: OpenMetrics first.
+  const openMetricsTarget = await listen(
+    createServer((request, response) => {
+      request.headers.accept = PROMETHEUS_ACCEPT;
+      handler(request, response);
+    }),
+  );
+  appUrl = `http://${protobufTarget}/metrics`;
+
+  const port = await freePort();
+  prometheusUrl = `http://127.0.0.1:${port}`;
+  writeFileSync(
+    join(directory, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      'scrape_configs:',
+      '  - job_name: protobuf',
+      `    static_configs: [{ targets: ['${protobufTarget}'] }]`,
+      '  - job_name: openmetrics',
+      `    static_configs: [{ targets: ['${openMetricsTarget}'] }]`,
+      '',
+    ].join('\n'),
+  );
+  mkdirSync(join(directory, 'data'));
+  prometheus = spawn(
+    binary,
+    [
+      `--config.file=${join(directory, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(directory, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--enable-feature=native-histograms,exemplar-storage',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  prometheus.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+  prometheus.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+  // Both jobs up, and the histogram seen at zero, so the rate below has a starting point.
+  await waitFor('both jobs to be scraped', 30_000, async () => ((await values('up')).join() === '1,1' ? true : undefined));
+  await waitFor('the native histogram at zero', 10_000, async () => ((await values('histogram_count(checkout_duration_seconds{job="protobuf"})')).join() === '0' ? true : undefined));
+
+  for (let call = 0; call < FAST_CALLS; call++) checkout.observe(FAST_SECONDS);
+  for (let call = 0; call < SLOW_CALLS; call++) checkout.observe(SLOW_SECONDS);
+  orders = 7;
+  await waitFor('the injected calls in both jobs', 20_000, async () => {
+    const seen = [
+      ...(await values('histogram_count(checkout_duration_seconds{job="protobuf"})')),
+      ...(await values('checkout_duration_seconds_count{job="openmetrics"}')),
+    ];
+    return seen.join() === '100,100' ? true : undefined;
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await stopChild(prometheus);
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+});
+
+describe('native histograms scraped by the real Prometheus 2.42 over protobuf', () => {
+  test('Prometheus asks for protobuf first, with the exact Accept header of 2.42, and gets it; every scrape succeeds', async () => {
+    expect(protobufScrapes.length).toBeGreaterThanOrEqual(2);
+    for (const scrape of protobufScrapes) expect(scrape).toEqual({ accept: PROMETHEUS_PROTOBUF_ACCEPT, contentType: PROTOBUF_CONTENT_TYPE });
+    expect([(await values('up')).sort(), logs]).toEqual([[1, 1], '']);
+  });
+
+  test('histogram_quantile(0.95, sum(rate(...[1m]))) over the native histogram lands in the bucket of the injected 0.3 s', async () => {
+    const index = bucketIndex(SLOW_SECONDS, SCHEMA);
+    const [lower, upper] = [bucketUpperBound(index - 1, SCHEMA), bucketUpperBound(index, SCHEMA)];
+    const [quantile] = await values('histogram_quantile(0.95, sum(rate(checkout_duration_seconds{job="protobuf"}[1m])))');
+    expect(quantile).toBeGreaterThan(lower);
+    expect(quantile).toBeLessThanOrEqual(upper);
+    // Within one bucket of schema 3: about 9% wide.
+    expect(upper / lower).toBeCloseTo(2 ** (1 / 8), 12);
+    const [median] = await values('histogram_quantile(0.5, sum(rate(checkout_duration_seconds{job="protobuf"}[1m])))');
+    const fast = bucketIndex(FAST_SECONDS, SCHEMA);
+    expect([median > bucketUpperBound(fast - 1, SCHEMA), median <= bucketUpperBound(fast, SCHEMA)]).toEqual([true, true]);
+    expect(await values('histogram_count(checkout_duration_seconds{job="protobuf"})')).toEqual([100]);
+    const [sum] = await values('histogram_sum(checkout_duration_seconds{job="protobuf"})');
+    expect(sum).toBeCloseTo(FAST_CALLS * FAST_SECONDS + SLOW_CALLS * SLOW_SECONDS, 9);
+  });
+
+  test("the classic buckets of the same 'both' histogram are there for an OpenMetrics scrape", async () => {
+    const buckets = await query('checkout_duration_seconds_bucket{job="openmetrics",route="/checkout"}');
+    const byBound = Object.fromEntries(buckets.map((sample) => [sample.metric.le, Number(sample.value[1])]));
+    expect(byBound).toEqual({ '0.1': 90, '0.25': 90, '0.5': 100, '1.0': 100, '+Inf': 100 });
+    // What the classic buckets can say of the same calls: somewhere in (0.25, 0.5], interpolated to 0.375.
+    const [classic] = await values('histogram_quantile(0.95, sum by (le) (rate(checkout_duration_seconds_bucket{job="openmetrics"}[1m])))');
+    expect(classic).toBeCloseTo(0.375, 12);
+  });
+
+  test('_created of a counter and of the histogram, read back from Prometheus (OpenMetrics) and from the protobuf answer', async () => {
+    expect(await values('orders_created{job="openmetrics"}')).toEqual([ORDERS_CREATED_MS / 1000]);
+    expect(await values('orders_total{job="openmetrics"}')).toEqual([7]);
+    expect(await values('checkout_duration_seconds_created{job="openmetrics",route="/checkout"}')).toEqual([latencyCreatedMs / 1000]);
+    const answer = await fetchUrl(appUrl, { headers: { Accept: PROMETHEUS_PROTOBUF_ACCEPT } });
+    const families = decodeFamilies(answer.raw);
+    const timestampOf = (ms: number) => ({ seconds: Math.floor(ms / 1000), ...(ms % 1000 !== 0 && { nanos: (ms % 1000) * 1e6 }) });
+    const orders = families.find((family) => family.name === 'orders_total') as { metric: { counter: { createdTimestamp: unknown } }[] };
+    expect(orders.metric[0].counter.createdTimestamp).toEqual(timestampOf(ORDERS_CREATED_MS));
+    const latency = families.find((family) => family.name === 'checkout_duration_seconds') as { metric: { histogram: { createdTimestamp: unknown; schema: number } }[] };
+    expect(latency.metric[0].histogram).toMatchObject({ createdTimestamp: timestampOf(latencyCreatedMs), schema: SCHEMA });
+  });
+
+  test('the text and OpenMetrics answers of the same app pass promtool and the Python parsers', async () => {
+    const text = await fetchUrl(appUrl, { headers: { Accept: 'text/plain;version=0.0.4' } });
+    const openMetrics = await fetchUrl(appUrl, { headers: { Accept: PROMETHEUS_ACCEPT } });
+    expect(String(openMetrics.headers['content-type'])).toBe(OPENMETRICS_CONTENT_TYPE);
+    expect(text.text).not.toContain('_created');
+    expect(openMetrics.text).toContain(`\norders_created ${ORDERS_CREATED_MS / 1000}\n`);
+    expect(promtoolCheck(text.text)).toEqual({ status: 0, output: '' });
+    // promtool check metrics lints the text format: OpenMetrics parses (no exit 1), but the linter takes the
+    // samples `x_total` and `x_created` of an OpenMetrics family `x` for families without help (exit 3), as for every counter.
+    expect(promtoolCheck(openMetrics.text)).toEqual({
+      status: 3,
+      output: [
+        'checkout_duration_seconds_created no help text',
+        'orders_created no help text',
+        'orders_total no help text',
+        'prom_decorators_collect_errors_total no help text',
+        'prom_decorators_collect_timeouts_total no help text',
+        'prom_decorators_scrapes_total no help text',
+      ].join('\n'),
+    });
+    const strict = promtoolParseOpenMetrics(openMetrics.text);
+    expect([strict.status, strict.output]).toEqual([0, expect.not.stringContaining('error')]);
+    const python = parseWithPython(openMetrics.text, 'openmetrics');
+    if (!python.ok) throw new Error(python.error);
+    const samples = python.families.flatMap((family) => family.samples.filter((sample) => sample.name.endsWith('_created')).map((sample) => [sample.name, sample.labels, sample.value]));
+    expect(samples).toEqual([
+      ['checkout_duration_seconds_created', { route: '/checkout' }, latencyCreatedMs / 1000],
+      ['orders_created', {}, ORDERS_CREATED_MS / 1000],
+    ]);
+    expect(parseWithPython(text.text, 'text').ok).toBe(true);
+  });
+});
