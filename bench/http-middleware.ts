@@ -1,6 +1,9 @@
+import { serve as serveHono } from '@hono/node-server';
+import { prometheus as honoPrometheus } from '@hono/prometheus';
 import autocannon from 'autocannon';
 import express from 'express';
 import promBundle from 'express-prom-bundle';
+import { Hono } from 'hono';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -8,17 +11,22 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { metricsHandler } from '../lib/exposition/handler.js';
-import { httpMetrics } from '../lib/http-metrics/express.js';
+import { honoMetrics } from '../lib/exposition/hono.js';
+import { expressHttpMetrics } from '../lib/http-metrics/express.js';
+import { honoHttpMetrics } from '../lib/http-metrics/hono.js';
 import { describeMachine, type Machine } from './support/machine.js';
 import { replaceBetweenMarkers } from './support/markers.js';
+import { describeRuntime, type Runtime } from './support/runtime.js';
 import { median } from './support/stats.js';
 
 /**
  * `npm run bench:http`: the cost of HTTP request metrics under real load on loopback. The
- * same Express app runs bare, with express-prom-bundle and with our `httpMetrics()`, each in
- * its own server process; autocannon loads them in turn, the order rotating every round, so
- * the noise of a shared machine falls on all three alike. Medians over the rounds are printed
- * and written between the bench:http markers of BENCHMARKS.md.
+ * same Express app runs bare, with express-prom-bundle and with our `expressHttpMetrics()`,
+ * and the same Hono app on @hono/node-server bare, with @hono/prometheus and with our
+ * `honoHttpMetrics()`, each in its own server process; autocannon loads them in turn, the
+ * order rotating every round, so the noise of a shared machine falls on all six alike.
+ * Medians over the rounds are printed and written between the bench:http markers of
+ * BENCHMARKS.md.
  *
  *   node .build/bench/http-middleware.js [--quick] [--rounds=N] [--seconds=S] [--out=FILE]
  *
@@ -30,14 +38,34 @@ import { median } from './support/stats.js';
  * request that depends less on the other processes on the machine.
  */
 
-const VARIANTS = ['bare', 'express-prom-bundle', 'prom-decorators'] as const;
+const VARIANTS = ['bare', 'express-prom-bundle', 'prom-decorators', 'bare-hono', 'hono-prometheus', 'prom-decorators-hono'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 const DESCRIPTIONS: Record<Variant, string> = {
   bare: 'bare Express 5 app',
   'express-prom-bundle': 'with express-prom-bundle 8 (`includeMethod`, `includePath`, `includeStatusCode`)',
-  'prom-decorators': 'with our `httpMetrics()` (defaults: counter, histogram, in-flight gauge)',
+  'prom-decorators': 'with our `expressHttpMetrics()` (defaults: counter, histogram, in-flight gauge)',
+  'bare-hono': 'bare Hono 4 app on @hono/node-server',
+  'hono-prometheus': 'with @hono/prometheus 1 (`registerMetrics`: counter, histogram)',
+  'prom-decorators-hono': 'with our `honoHttpMetrics()` (defaults: counter, histogram, in-flight gauge)',
 };
+
+/** Each framework's three variants: the bare app, the other middleware, ours. */
+interface Comparison {
+  framework: string;
+  bare: Variant;
+  theirs: Variant;
+  ours: Variant;
+  /** The other middleware's name, for the report. */
+  theirName: string;
+  /** The metric whose lines show what each recorded for the load. */
+  theirMetric: string;
+}
+
+const COMPARISONS: Comparison[] = [
+  { framework: 'Express', bare: 'bare', theirs: 'express-prom-bundle', ours: 'prom-decorators', theirName: 'express-prom-bundle', theirMetric: 'http_request_duration_seconds_count' },
+  { framework: 'Hono', bare: 'bare-hono', theirs: 'hono-prometheus', ours: 'prom-decorators-hono', theirName: '@hono/prometheus', theirMetric: 'http_requests_total' },
+];
 
 interface Plan {
   rounds: number;
@@ -56,7 +84,7 @@ const QUICK: Plan = { rounds: 1, seconds: 0.5, warmupSeconds: 0.3, connections: 
  * counts when its stack holds one of these frames, except frames that hand the request on
  * (`next()`): the app behind them is not the middleware's cost, their own time is.
  */
-const MIDDLEWARE_CODE: Record<Exclude<Variant, 'bare'>, { files: RegExp; handsOn: (frame: ProfileFrame) => boolean }> = {
+const MIDDLEWARE_CODE: Record<Exclude<Variant, 'bare' | 'bare-hono'>, { files: RegExp; handsOn: (frame: ProfileFrame) => boolean }> = {
   'express-prom-bundle': {
     files: /node_modules\/(express-prom-bundle|on-finished|ee-first|prom-client|url-value-parser)\//,
     handsOn: (frame) => frame.url.includes('express-prom-bundle/src/index.js') && frame.functionName === 'middleware',
@@ -65,7 +93,18 @@ const MIDDLEWARE_CODE: Record<Exclude<Variant, 'bare'>, { files: RegExp; handsOn
     files: /\/lib\/http-metrics\//,
     handsOn: (frame) => frame.functionName === 'httpMetricsMiddleware',
   },
+  // Its middleware is the anonymous async function given to createMiddleware().
+  'hono-prometheus': {
+    files: /node_modules\/(@hono\/prometheus|prom-client)\//,
+    handsOn: (frame) => frame.url.includes('@hono/prometheus/dist/') && frame.functionName === '',
+  },
+  'prom-decorators-hono': {
+    files: /\/lib\/http-metrics\//,
+    handsOn: (frame) => frame.functionName === 'honoHttpMetricsMiddleware',
+  },
 };
+
+const isBare = (variant: Variant): variant is 'bare' | 'bare-hono' => variant === 'bare' || variant === 'bare-hono';
 
 /** The path loaded: a parameterised route, so each middleware has to turn `/users/42` into a label. */
 const LOADED_PATH = '/users/42?fields=name';
@@ -74,19 +113,8 @@ const LOADED_PATH = '/users/42?fields=name';
 
 /** The app under test: one JSON route, plus /metrics where a middleware is present. */
 function serve(variant: Variant): void {
-  const app = express();
-  if (variant === 'express-prom-bundle') {
-    app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true }));
-  } else if (variant === 'prom-decorators') {
-    app.use(httpMetrics());
-    app.get('/metrics', metricsHandler());
-  }
-  app.get('/users/:id', (req, res) => {
-    res.json({ id: req.params.id, name: 'Ada' });
-  });
-  const server: Server = app.listen(0, '127.0.0.1', () => {
-    process.send!({ port: (server.address() as AddressInfo).port });
-  });
+  const server = variant === 'bare' || variant === 'express-prom-bundle' || variant === 'prom-decorators' ? serveExpress(variant) : serveHonoApp(variant);
+  server.once('listening', () => process.send!({ port: (server.address() as AddressInfo).port }));
   process.on('message', (message: string) => {
     if (message === 'cpu') {
       const usage = process.cpuUsage();
@@ -97,6 +125,34 @@ function serve(variant: Variant): void {
       process.disconnect();
     }
   });
+}
+
+function serveExpress(variant: 'bare' | 'express-prom-bundle' | 'prom-decorators'): Server {
+  const app = express();
+  if (variant === 'express-prom-bundle') {
+    app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true }));
+  } else if (variant === 'prom-decorators') {
+    app.use(expressHttpMetrics());
+    app.get('/metrics', metricsHandler());
+  }
+  app.get('/users/:id', (req, res) => {
+    res.json({ id: req.params.id, name: 'Ada' });
+  });
+  return app.listen(0, '127.0.0.1');
+}
+
+function serveHonoApp(variant: 'bare-hono' | 'hono-prometheus' | 'prom-decorators-hono'): Server {
+  const app = new Hono();
+  if (variant === 'hono-prometheus') {
+    const { printMetrics, registerMetrics } = honoPrometheus();
+    app.use('*', registerMetrics);
+    app.get('/metrics', printMetrics);
+  } else if (variant === 'prom-decorators-hono') {
+    app.use(honoHttpMetrics());
+    app.get('/metrics', honoMetrics());
+  }
+  app.get('/users/:id', (c) => c.json({ id: c.req.param('id'), name: 'Ada' }));
+  return serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
 }
 
 // ---------------------------------------------------------------- driver (parent process)
@@ -158,7 +214,7 @@ async function profile(variant: Variant, plan: Plan): Promise<ProfiledCost> {
     const file = fs.readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
     if (file === undefined) throw new Error(`no CPU profile from the ${variant} server`);
     const cpuProfile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
-    const { ownMicros, gcMicros } = attribute(cpuProfile, variant === 'bare' ? undefined : MIDDLEWARE_CODE[variant]);
+    const { ownMicros, gcMicros } = attribute(cpuProfile, isBare(variant) ? undefined : MIDDLEWARE_CODE[variant]);
     return { ownMicros: ownMicros / result.requests.total, gcMicros: gcMicros / result.requests.total };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -226,22 +282,29 @@ interface VariantSummary {
   addedGcMicros: number;
 }
 
+/** Ours against the other middleware of one framework, each over its own bare app. */
+interface ComparisonResult {
+  comparison: Comparison;
+  /** Our overhead over theirs, from the median overheads in the table: server CPU and throughput. */
+  cpuRatio: number;
+  throughputRatio: number;
+  /** Ours / theirs, from the profiled phase: own code plus added GC. */
+  profiledRatio: number;
+  /** The same ratios taken within each round (the variants ran back to back). */
+  cpuRatios: number[];
+  throughputRatios: number[];
+  /** What each instrumented server had recorded for the loaded route after the run: theirs, then ours. */
+  recorded: [string, string];
+}
+
 interface HttpRun {
   machine: Machine;
+  runtime: Runtime;
   plan: Plan;
   quick: boolean;
   seconds: number;
   summaries: VariantSummary[];
-  /** Our overhead over express-prom-bundle's, from the median overheads in the table: server CPU and throughput. */
-  cpuRatio: number;
-  throughputRatio: number;
-  /** Ours / express-prom-bundle's, from the profiled phase: own code plus added GC. */
-  profiledRatio: number;
-  /** The same ratios taken within each round (the three variants ran back to back). */
-  cpuRatios: number[];
-  throughputRatios: number[];
-  /** What each instrumented server had recorded for the loaded route after the run. */
-  recorded: Record<'express-prom-bundle' | 'prom-decorators', string>;
+  results: ComparisonResult[];
 }
 
 async function main(): Promise<void> {
@@ -261,8 +324,7 @@ async function main(): Promise<void> {
     step(`warm-up, ${plan.warmupSeconds} s per variant`);
     for (const server of servers) await load(server, plan.warmupSeconds, plan.connections);
     const samples = new Map<Variant, Sample[]>(VARIANTS.map((variant) => [variant, []]));
-    const cpuRatios: number[] = [];
-    const throughputRatios: number[] = [];
+    const perRound = COMPARISONS.map(() => ({ cpu: [] as number[], throughput: [] as number[] }));
     for (let round = 0; round < plan.rounds; round++) {
       const order = servers.map((_, i) => servers[(i + round) % servers.length]);
       step(`round ${round + 1} of ${plan.rounds}: ${order.map((server) => server.variant).join(', ')}`);
@@ -272,26 +334,33 @@ async function main(): Promise<void> {
         samples.get(server.variant)!.push(sample);
         inRound.set(server.variant, sample);
       }
-      const bare = inRound.get('bare')!;
-      const bundle = inRound.get('express-prom-bundle')!;
-      const ours = inRound.get('prom-decorators')!;
-      cpuRatios.push((ours.cpuMicrosPerRequest - bare.cpuMicrosPerRequest) / (bundle.cpuMicrosPerRequest - bare.cpuMicrosPerRequest));
-      throughputRatios.push((1 / ours.requestsPerSecond - 1 / bare.requestsPerSecond) / (1 / bundle.requestsPerSecond - 1 / bare.requestsPerSecond));
+      COMPARISONS.forEach((comparison, i) => {
+        const bare = inRound.get(comparison.bare)!;
+        const theirs = inRound.get(comparison.theirs)!;
+        const ours = inRound.get(comparison.ours)!;
+        perRound[i].cpu.push((ours.cpuMicrosPerRequest - bare.cpuMicrosPerRequest) / (theirs.cpuMicrosPerRequest - bare.cpuMicrosPerRequest));
+        perRound[i].throughput.push((1 / ours.requestsPerSecond - 1 / bare.requestsPerSecond) / (1 / theirs.requestsPerSecond - 1 / bare.requestsPerSecond));
+      });
     }
     const byVariant = (variant: Variant) => servers.find((server) => server.variant === variant)!;
-    const recorded = {
-      'express-prom-bundle': routeLines(await fetchText(`${byVariant('express-prom-bundle').url}/metrics`), 'http_request_duration_seconds_count'),
-      'prom-decorators': routeLines(await fetchText(`${byVariant('prom-decorators').url}/metrics`), 'http_requests_total'),
-    };
+    const recorded: [string, string][] = [];
+    for (const comparison of COMPARISONS) {
+      recorded.push([
+        routeLines(await fetchText(`${byVariant(comparison.theirs).url}/metrics`), comparison.theirMetric),
+        routeLines(await fetchText(`${byVariant(comparison.ours).url}/metrics`), 'http_requests_total'),
+      ]);
+    }
     const profiled = new Map<Variant, ProfiledCost>();
     for (const server of servers) await stopServer(server); // the profiled servers run alone
     for (const variant of VARIANTS) {
       step(`${variant} under the CPU profiler, ${plan.profileSeconds} s`);
       profiled.set(variant, await profile(variant, plan));
     }
-    const bareRps = median(samples.get('bare')!.map((sample) => sample.requestsPerSecond));
-    const bareCpu = median(samples.get('bare')!.map((sample) => sample.cpuMicrosPerRequest));
+    const bareOf = (variant: Variant): Variant => COMPARISONS.find((comparison) => [comparison.bare, comparison.theirs, comparison.ours].includes(variant))!.bare;
     const summaries = VARIANTS.map((variant): VariantSummary => {
+      const bare = bareOf(variant);
+      const bareRps = median(samples.get(bare)!.map((sample) => sample.requestsPerSecond));
+      const bareCpu = median(samples.get(bare)!.map((sample) => sample.cpuMicrosPerRequest));
       const taken = samples.get(variant)!;
       const requestsPerSecond = median(taken.map((sample) => sample.requestsPerSecond));
       const cpuMicrosPerRequest = median(taken.map((sample) => sample.cpuMicrosPerRequest));
@@ -303,29 +372,32 @@ async function main(): Promise<void> {
         overheadFromThroughputMicros: (1 / requestsPerSecond - 1 / bareRps) * 1e6,
         overheadFromCpuMicros: cpuMicrosPerRequest - bareCpu,
         ownCodeMicros: profiled.get(variant)!.ownMicros,
-        addedGcMicros: profiled.get(variant)!.gcMicros - profiled.get('bare')!.gcMicros,
+        addedGcMicros: profiled.get(variant)!.gcMicros - profiled.get(bare)!.gcMicros,
       };
     });
-    const run: HttpRun = {
-      machine,
-      plan,
-      quick,
-      seconds: (Date.now() - started) / 1000,
-      summaries,
-      cpuRatio: summaries[2].overheadFromCpuMicros / summaries[1].overheadFromCpuMicros,
-      throughputRatio: summaries[2].overheadFromThroughputMicros / summaries[1].overheadFromThroughputMicros,
-      profiledRatio: costOf(summaries[2]) / costOf(summaries[1]),
-      cpuRatios,
-      throughputRatios,
-      recorded,
-    };
+    const summaryOf = (variant: Variant) => summaries.find((summary) => summary.variant === variant)!;
+    const results = COMPARISONS.map((comparison, i): ComparisonResult => {
+      const theirs = summaryOf(comparison.theirs);
+      const ours = summaryOf(comparison.ours);
+      return {
+        comparison,
+        cpuRatio: ours.overheadFromCpuMicros / theirs.overheadFromCpuMicros,
+        throughputRatio: ours.overheadFromThroughputMicros / theirs.overheadFromThroughputMicros,
+        profiledRatio: costOf(ours) / costOf(theirs),
+        cpuRatios: perRound[i].cpu,
+        throughputRatios: perRound[i].throughput,
+        recorded: recorded[i],
+      };
+    });
+    const run: HttpRun = { machine, runtime: describeRuntime(), plan, quick, seconds: (Date.now() - started) / 1000, summaries, results };
     const markdown = render(run);
     replaceBetweenMarkers(out, 'bench:http', markdown, '<!-- bench:http:start -->\n<!-- bench:http:end -->\n');
     process.stdout.write(`${markdown}\n`);
-    step(
-      `done: our overhead is ${run.profiledRatio.toFixed(2)} of express-prom-bundle's (profiled), ${run.cpuRatio.toFixed(2)} (server CPU), ` +
-        `${run.throughputRatio.toFixed(2)} (throughput); written to ${path.relative(process.cwd(), out) || out}`,
+    const verdicts = results.map(
+      (result) =>
+        `against ${result.comparison.theirName} ours is ${result.profiledRatio.toFixed(2)} (profiled), ${result.cpuRatio.toFixed(2)} (server CPU), ${result.throughputRatio.toFixed(2)} (throughput)`,
     );
+    step(`done: our overhead ${verdicts.join('; ')}; written to ${path.relative(process.cwd(), out) || out}`);
   } finally {
     for (const server of servers) await stopServer(server);
   }
@@ -345,63 +417,69 @@ function routeLines(exposition: string, metric: string): string {
 }
 
 function render(run: HttpRun): string {
-  const { machine, plan } = run;
+  const { machine, runtime, plan } = run;
   const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+  const summaryOf = (variant: Variant) => run.summaries.find((summary) => summary.variant === variant)!;
   const lines: string[] = [];
-  lines.push('## HTTP request metrics under load (Express, loopback)');
+  lines.push('## HTTP request metrics under load (Express and Hono, loopback)');
   lines.push('');
   if (run.quick) lines.push('**QUICK RUN (--quick: a fraction of a second per variant, numbers meaningless)**', '');
   lines.push(
-    `Run on ${machine.date}: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, ${machine.client}, ${machine.platform}; ` +
+    `Run on ${machine.date}: ${machine.cores} cores (${machine.cpu}), node ${runtime.node}, ${runtime.client}, ${machine.platform}; ` +
       `load average ${machine.loadAtStart.toFixed(2)} at the start (other processes share these cores). ` +
       `${plan.rounds} round${plan.rounds === 1 ? '' : 's'} of ${plan.seconds} s per variant after a ${plan.warmupSeconds} s warm-up each, ` +
-      `the order of the three rotating every round; autocannon with ${plan.connections} connections on \`GET ${LOADED_PATH}\`, ` +
-      `each server in its own process. Medians over the rounds; the whole run took ${Math.round(run.seconds)} s.`,
+      `the order of the ${VARIANTS.length} rotating every round; autocannon with ${plan.connections} connections on \`GET ${LOADED_PATH}\`, ` +
+      `each server in its own process. Medians over the rounds; the whole run took ${Math.round(run.seconds)} s. ` +
+      'Each middleware\'s overhead is taken over the bare app of its own framework.',
   );
   lines.push('');
   lines.push('| variant | requests/s | p99 latency (ms) | server CPU per request (µs) | added per request, from throughput (µs) | added per request, server CPU (µs) | middleware code per request (µs, profiled) | added GC per request (µs, profiled) |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const summary of run.summaries) {
-    const isBare = summary.variant === 'bare';
-    const unlessBare = (value: number) => (isBare ? '—' : fixed(value, 1));
+    const unlessBare = (value: number) => (isBare(summary.variant) ? '—' : fixed(value, 1));
     lines.push(
       `| ${DESCRIPTIONS[summary.variant]} | ${fixed(summary.requestsPerSecond, 0)} | ${fixed(summary.p99Ms, 1)} | ${fixed(summary.cpuMicrosPerRequest, 1)} | ` +
         `${unlessBare(summary.overheadFromThroughputMicros)} | ${unlessBare(summary.overheadFromCpuMicros)} | ${unlessBare(summary.ownCodeMicros)} | ${unlessBare(summary.addedGcMicros)} |`,
     );
   }
-  const bare = run.summaries[0];
-  const bundle = run.summaries[1];
-  const ours = run.summaries[2];
   lines.push('');
-  lines.push(
-    `Throughput relative to the bare app: express-prom-bundle ${fixed(bundle.requestsPerSecond / bare.requestsPerSecond, 3)}, ` +
-      `ours ${fixed(ours.requestsPerSecond / bare.requestsPerSecond, 3)}; ours against express-prom-bundle: ${fixed(ours.requestsPerSecond / bundle.requestsPerSecond, 3)}x the requests per second.`,
-  );
-  lines.push('');
+  for (const { comparison } of run.results) {
+    const bare = summaryOf(comparison.bare);
+    const theirs = summaryOf(comparison.theirs);
+    const ours = summaryOf(comparison.ours);
+    lines.push(
+      `${comparison.framework}, throughput relative to the bare app: ${comparison.theirName} ${fixed(theirs.requestsPerSecond / bare.requestsPerSecond, 3)}, ` +
+        `ours ${fixed(ours.requestsPerSecond / bare.requestsPerSecond, 3)}; ours against ${comparison.theirName}: ${fixed(ours.requestsPerSecond / theirs.requestsPerSecond, 3)}x the requests per second.`,
+    );
+    lines.push('');
+  }
   const verdict = (ratio: number) => (Number.isFinite(ratio) && ratio <= 0.5 ? 'met' : '**not met**');
   const perRound = (ratios: number[]) => ratios.map((ratio) => fixed(ratio, 2)).join(', ');
-  lines.push('| target: our overhead ≤ 0.5 of express-prom-bundle\'s | ours / theirs | median of the per-round ratios | per round | verdict |');
-  lines.push('|---|---:|---:|---|---|');
-  lines.push(`| middleware code + added GC per request (profiled) | ${fixed(run.profiledRatio, 2)} | | | ${verdict(run.profiledRatio)} |`);
-  lines.push(`| server CPU per request (medians above) | ${fixed(run.cpuRatio, 2)} | ${fixed(median(run.cpuRatios), 2)} | ${perRound(run.cpuRatios)} | ${verdict(run.cpuRatio)} |`);
-  lines.push(
-    `| time per request from throughput (medians above) | ${fixed(run.throughputRatio, 2)} | ${fixed(median(run.throughputRatios), 2)} | ${perRound(run.throughputRatios)} | ${verdict(run.throughputRatio)} |`,
-  );
-  lines.push('');
+  for (const result of run.results) {
+    const { theirName } = result.comparison;
+    lines.push(`| target: our overhead ≤ 0.5 of ${theirName}'s | ours / theirs | median of the per-round ratios | per round | verdict |`);
+    lines.push('|---|---:|---:|---|---|');
+    lines.push(`| middleware code + added GC per request (profiled) | ${fixed(result.profiledRatio, 2)} | | | ${verdict(result.profiledRatio)} |`);
+    lines.push(`| server CPU per request (medians above) | ${fixed(result.cpuRatio, 2)} | ${fixed(median(result.cpuRatios), 2)} | ${perRound(result.cpuRatios)} | ${verdict(result.cpuRatio)} |`);
+    lines.push(
+      `| time per request from throughput (medians above) | ${fixed(result.throughputRatio, 2)} | ${fixed(median(result.throughputRatios), 2)} | ${perRound(result.throughputRatios)} | ${verdict(result.throughputRatio)} |`,
+    );
+    lines.push('');
+  }
   lines.push(
     'Overhead is what a middleware adds to each request, measured three ways. **Profiled**: each server runs once more, alone, under V8\'s sampling profiler; ' +
-      'the samples in the middleware\'s own code (its functions and what they call: for express-prom-bundle also on-finished, prom-client and url-value-parser; ' +
+      'the samples in the middleware\'s own code (its functions and what they call: for express-prom-bundle also on-finished, prom-client and url-value-parser, for @hono/prometheus also prom-client; ' +
       'not the app behind its `next()`) plus the garbage collection beyond the bare app\'s, per request. It depends less on what else runs on the machine than the two figures below, but comes from one run of each server. ' +
       '**Server CPU**: the server\'s CPU time per request minus the bare app\'s. **Throughput**: (1 / its requests per second) − (1 / the bare app\'s). ' +
-      'The last two are differences of figures that swing from round to round on a shared machine; the ratio taken within each round (the three variants back to back) is shown beside them. ' +
-      'The two middlewares do comparable work: a request counter and a duration histogram by method, path or route, and status code; ours also keeps the in-flight gauge.',
+      'The last two are differences of figures that swing from round to round on a shared machine; the ratio taken within each round (the variants back to back) is shown beside them. ' +
+      'The middlewares do comparable work: a request counter and a duration histogram by method, path or route, and status code; ours also keeps the in-flight gauge. ' +
+      '@hono/prometheus times until the handlers have returned their response; ours, on @hono/node-server, until the response is written.',
   );
   lines.push('');
-  lines.push('What each recorded for the load (express-prom-bundle normalises the URL; ours labels the route template):');
+  lines.push('What each recorded for the load (express-prom-bundle normalises the URL; @hono/prometheus and ours label the route template):');
   lines.push('');
   lines.push('```');
-  lines.push(run.recorded['express-prom-bundle']);
-  lines.push(run.recorded['prom-decorators']);
+  for (const result of run.results) lines.push(...result.recorded);
   lines.push('```');
   lines.push('');
   lines.push('Rerun: `npm run bench:http` (options after `--`: `--rounds=N`, `--seconds=S`, `--quick`, `--out=FILE`).');

@@ -4,7 +4,7 @@ import { GCProfiler } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry } from '../../spec/support/prometheus-client.js';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index.js';
 import { decoratedAsync, decoratedSync } from '../subjects/decorated.js';
-import { runAsGroup, groupOptions, collectGarbage } from '../support/group-process.js';
+import { runAsGroup, groupOptions, collectGarbage } from '../support/group-main.js';
 import { subjectsFor } from './method-calls.js';
 
 /**
@@ -18,6 +18,8 @@ export interface MemoryOptions {
   calls: number;
   /** Decorated methods created for the heap-per-method measurement. */
   methods: number;
+  /** Add the OpenTelemetry SDK's variants to the allocation table. */
+  openTelemetry?: boolean;
 }
 
 export interface AllocationRow {
@@ -32,7 +34,7 @@ export interface AllocationRow {
 
 export interface MemoryResult {
   allocation: AllocationRow[];
-  heapPerMethod: { methods: number; oursBytes: number; promClientBytes: number };
+  heapPerMethod: { methods: number; oursBytes: number; clientBytes: number };
   clockReads: { sync: number; async: number };
   wrappersPerMethod: { stacked: number; single: number };
   asyncHooksInLib: string[];
@@ -57,14 +59,14 @@ function allocationOf(run: () => unknown): { bytes: number; growth: number; coll
   return { bytes: after - before + freed, growth: after - before, collections: statistics.length };
 }
 
-function measureAllocation(calls: number): AllocationRow[] {
-  const subjects = subjectsFor('sync');
+function measureAllocation(calls: number, openTelemetry: boolean): AllocationRow[] {
+  const subjects = subjectsFor('sync', undefined, openTelemetry);
   // Warm every subject first, as the call benchmark does, so what is measured is the
   // optimised steady state and not the JIT's own allocations.
   for (let pass = 0; pass < 3; pass++) for (const subject of subjects) for (let i = 0; i < 20; i++) subject.run(1000);
   const rows: AllocationRow[] = [clockAllocation(calls)];
   for (const subject of subjects) {
-    const n = subject.kind === 'hand' ? Math.max(1, Math.floor(calls / 5)) : calls;
+    const n = subject.kind === 'hand' || subject.kind === 'otel' ? Math.max(1, Math.floor(calls / 5)) : calls;
     subject.run(n); // the same loop length once unmeasured: on-stack replacement happens here, not below
     const { bytes, growth, collections } = allocationOf(() => subject.run(n));
     rows.push({ id: subject.id, calls: n, bytesPerCall: bytes / n, growthBytes: growth, collections });
@@ -109,8 +111,8 @@ function defineClasses(methods: number, decorate: boolean, registry: Registry): 
   return classes;
 }
 
-/** The same series in plain prom-client: pre-bound children for each method, as hand-written code keeps them. */
-function definePromClientSeries(methods: number, registry: Registry): unknown[] {
+/** The same series in the client's own metrics: pre-bound children for each method, as hand-written code keeps them. */
+function defineClientSeries(methods: number, registry: Registry): unknown[] {
   const registers = [registry];
   const calls = new Counter({ name: 'method_calls_total', help: 'calls', labelNames: ['class', 'method', 'result'], registers });
   const duration = new Histogram({ name: 'method_duration_seconds', help: 'duration', labelNames: ['class', 'method', 'result'], registers });
@@ -142,11 +144,11 @@ function measureHeapPerMethod(methods: number): MemoryResult['heapPerMethod'] {
   };
   // Warm the decorators once so their code is compiled before anything is counted.
   defineClasses(20, true, new Registry());
-  definePromClientSeries(20, new Registry());
+  defineClientSeries(20, new Registry());
   const plain = heapAfter(() => defineClasses(methods, false, new Registry()));
   const decorated = heapAfter(() => defineClasses(methods, true, new Registry()));
-  const promClient = heapAfter(() => [defineClasses(methods, false, new Registry()), definePromClientSeries(methods, new Registry())]);
-  return { methods, oursBytes: (decorated - plain) / methods, promClientBytes: (promClient - plain) / methods };
+  const client = heapAfter(() => [defineClasses(methods, false, new Registry()), defineClientSeries(methods, new Registry())]);
+  return { methods, oursBytes: (decorated - plain) / methods, clientBytes: (client - plain) / methods };
 }
 
 /** Counts every clock read the library could make during `calls` calls. */
@@ -236,7 +238,7 @@ function asyncHooksInLib(): string[] {
 
 async function measure(options: MemoryOptions): Promise<MemoryResult> {
   return {
-    allocation: measureAllocation(options.calls),
+    allocation: measureAllocation(options.calls, options.openTelemetry === true),
     heapPerMethod: measureHeapPerMethod(options.methods),
     clockReads: await clockReadsPerCall(1000),
     wrappersPerMethod: wrappersPerMethod(),

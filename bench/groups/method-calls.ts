@@ -3,15 +3,17 @@ import { Bench } from 'tinybench';
 import { bareAsync, bareSync } from '../subjects/bare.js';
 import { decoratedAsync, decoratedSync, type Variant } from '../subjects/decorated.js';
 import { handWrittenAsync, handWrittenSync } from '../subjects/hand-written.js';
+import { openTelemetryAsync, openTelemetrySync } from '../subjects/opentelemetry.js';
 import { SIGNALS, type AsyncTarget, type Signal, type SyncTarget } from '../subjects/signals.js';
-import { runAsGroup, groupOptions, collectGarbage } from '../support/group-process.js';
+import { runAsGroup, groupOptions, collectGarbage } from '../support/group-main.js';
 import { spreadOf, median, type Spread } from '../support/stats.js';
 
 /**
- * ns per call of the bare method, the hand-written prom-client variants and our decorated
- * variants, sync or async (one process each). Every variant runs in the same process, in
- * rounds: ratios are taken per round, so a burst of load from another process on this
- * shared machine moves both sides of a ratio.
+ * ns per call of the bare method, the hand-written variants (on the client the lane runs:
+ * @prometheus-io/client or prom-client), our decorated variants and, when asked, the
+ * OpenTelemetry SDK's, sync or async (one process each). Every variant runs in the same
+ * process, in rounds: ratios are taken per round, so a burst of load from another process
+ * on this shared machine moves both sides of a ratio.
  */
 
 export interface MethodCallsOptions {
@@ -27,9 +29,14 @@ export interface MethodCallsOptions {
    * method, the shared wrapper code sees one shape and V8 can inline through it.
    */
   only?: string[];
+  /** Add the OpenTelemetry SDK's variants (`otel:<signal>`). */
+  openTelemetry?: boolean;
 }
 
-export type RowKind = 'bare' | 'hand' | 'ours';
+/** How a run of subjects is timed: the part of MethodCallsOptions every call group shares. */
+export type TimingOptions = Pick<MethodCallsOptions, 'mode' | 'rounds' | 'timeMs' | 'warmupMs' | 'batch'>;
+
+export type RowKind = 'bare' | 'hand' | 'ours' | 'otel';
 
 export interface MethodCallRow {
   id: string;
@@ -48,7 +55,7 @@ export interface MethodCallsResult {
   rows: MethodCallRow[];
 }
 
-interface Subject {
+export interface Subject {
   id: string;
   kind: RowKind;
   signal?: Signal;
@@ -65,18 +72,18 @@ const SYNC_LOOP = 'let sink = 0; for (let i = 0; i < calls; i++) sink = (sink + 
 const ASYNC_LOOP = 'let sink = 0; for (let i = 0; i < calls; i++) sink = (sink + (await target.work(i))) | 0; return sink;';
 const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => (target: AsyncTarget, calls: number) => Promise<number>;
 
-function syncSubject(id: string, kind: RowKind, target: SyncTarget, signal?: Signal, variant?: Variant): Subject {
+export function syncSubject(id: string, kind: RowKind, target: SyncTarget, signal?: Signal, variant?: Variant): Subject {
   const loop = new Function('target', 'calls', SYNC_LOOP) as (target: SyncTarget, calls: number) => number;
   return { id, kind, signal, variant, run: (calls) => loop(target, calls) };
 }
 
-function asyncSubject(id: string, kind: RowKind, target: AsyncTarget, signal?: Signal, variant?: Variant): Subject {
+export function asyncSubject(id: string, kind: RowKind, target: AsyncTarget, signal?: Signal, variant?: Variant): Subject {
   const loop = new AsyncFunction('target', 'calls', ASYNC_LOOP);
   return { id, kind, signal, variant, run: (calls) => loop(target, calls) };
 }
 
 /** Every subject of one mode, each decorated or hand-instrumented class on its own fresh Registry. */
-export function subjectsFor(mode: 'sync' | 'async', only?: readonly string[]): Subject[] {
+export function subjectsFor(mode: 'sync' | 'async', only?: readonly string[], openTelemetry = false): Subject[] {
   const sync = mode === 'sync';
   const wanted = (id: string) => only === undefined || only.includes(id);
   const subjects: Subject[] = [sync ? syncSubject('bare', 'bare', bareSync()) : asyncSubject('bare', 'bare', bareAsync())];
@@ -112,13 +119,24 @@ export function subjectsFor(mode: 'sync' | 'async', only?: readonly string[]): S
         : asyncSubject('ours:named:computed', 'ours', decoratedAsync('computed', 'named', new Registry()), 'computed', 'named'),
     );
   }
+  if (openTelemetry) {
+    for (const signal of [...SIGNALS, 'computed'] as const) {
+      const id = `otel:${signal}`;
+      if (!wanted(id)) continue;
+      subjects.push(sync ? syncSubject(id, 'otel', openTelemetrySync(signal), signal) : asyncSubject(id, 'otel', openTelemetryAsync(signal), signal));
+    }
+  }
   return subjects;
 }
 
-async function measure(options: MethodCallsOptions): Promise<MethodCallsResult> {
-  const subjects = subjectsFor(options.mode, options.only);
+/**
+ * Times every subject in rounds. `warm` runs first, before the subjects' own warm-up: a
+ * group that wants V8 to have seen other code first (the app-like group) passes it here.
+ */
+export async function measureSubjects(subjects: Subject[], options: TimingOptions, warm?: () => Promise<void>): Promise<MethodCallsResult> {
   const perRound = new Map<string, number[][]>(subjects.map((subject) => [subject.id, []]));
 
+  if (warm !== undefined) await warm();
   // Every variant runs before any is measured, so shared code has seen them all and the
   // first task measured has no advantage over the last.
   for (let pass = 0; pass < 3; pass++) for (const subject of subjects) for (let i = 0; i < 20; i++) await subject.run(options.batch);
@@ -161,6 +179,10 @@ async function measure(options: MethodCallsOptions): Promise<MethodCallsResult> 
     };
   });
   return { mode: options.mode, batch: options.batch, rows };
+}
+
+function measure(options: MethodCallsOptions): Promise<MethodCallsResult> {
+  return measureSubjects(subjectsFor(options.mode, options.only, options.openTelemetry), options);
 }
 
 if (require.main === module) runAsGroup(() => measure(groupOptions<MethodCallsOptions>()));

@@ -1,91 +1,47 @@
-import type { ExpositionResult } from '../groups/exposition.js';
-import type { MemoryResult } from '../groups/memory.js';
-import type { MethodCallRow, MethodCallsResult } from '../groups/method-calls.js';
-import { DECORATOR_LABELS, HAND_WRITTEN_LABELS, type Signal } from '../subjects/signals.js';
-import type { Machine } from './machine.js';
-import { median, rangeOf, type Range, type Spread } from './stats.js';
+import type { AppLikeResult } from '../groups/app-like.js';
+import type { EndpointCase, EndpointResult } from '../groups/endpoint.js';
+import { DECORATOR_LABELS, HAND_WRITTEN_LABELS, SIGNALS, type Signal } from '../subjects/signals.js';
+import { bytes, callFigures, count, ms, ns, ratio, ratioBetween, ratioRange, spreadText } from './format.js';
+import type { GroupAnswer } from './group-process.js';
+import type { BenchRun, LaneRun } from './run.js';
+import { rangeOf } from './stats.js';
+import { appLikeRatio, structuralTargetsOf, targetsOf, type Target } from './targets.js';
 
-/** Everything one `npm run bench:methods` measured. */
-export interface MethodsRun {
-  machine: Machine;
-  settings: string;
-  seconds: number;
-  sync: MethodCallsResult;
-  async: MethodCallsResult;
-  /** Sync runs with a single decorated method in the process (no other variant). */
-  alone: MethodCallsResult[];
-  exposition: ExpositionResult[];
-  memory: MemoryResult;
-}
+/** Renders one BenchRun as the text between the bench:methods markers of BENCHMARKS.md. */
 
-/** One row of the calls table, for one mode. */
-export interface CallFigures {
-  /** ns per call over all samples. */
-  spread: Spread;
-  /** ns per call over the bare method: median over rounds of (row - bare) in the same round. */
-  overBare: number;
-  /** (ours - bare) / (hand-written - bare), per round, for our rows. */
-  ratio?: Range;
-}
-
-export function callFigures(result: MethodCallsResult): Map<string, CallFigures> {
-  const byId = new Map(result.rows.map((row) => [row.id, row]));
-  const bare = byId.get('bare')!;
-  const over = (row: MethodCallRow) => row.roundMedians.map((value, round) => value - bare.roundMedians[round]);
-  const figures = new Map<string, CallFigures>();
-  for (const row of result.rows) {
-    const entry: CallFigures = { spread: row.pooled, overBare: median(over(row)) };
-    if (row.kind === 'ours' && row.signal !== undefined) {
-      const hand = over(byId.get(`hand:${row.signal}`)!);
-      entry.ratio = rangeOf(over(row).map((value, round) => value / hand[round]));
-    }
-    figures.set(row.id, entry);
-  }
-  return figures;
-}
-
-// ---- number formats
-
-function ns(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return Math.abs(value) < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
-}
-
-function ms(value: number): string {
-  return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
-}
-
-function ratio(value: number): string {
-  return Number.isFinite(value) ? (Math.abs(value) < 1 ? value.toFixed(3) : value.toFixed(2)) : 'n/a';
-}
-
-function ratioRange(range: Range | undefined): string {
-  if (range === undefined) return '';
-  return `**${ratio(range.median)}** (${ratio(range.min)}–${ratio(range.max)})`;
-}
-
-function bytes(value: number): string {
-  return Math.abs(value) < 10 ? value.toFixed(2) : Math.round(value).toLocaleString('en-US');
-}
-
-function spreadText(spread: Spread, format: (value: number) => string): string {
-  return `${format(spread.median)} (${format(spread.p25)}–${format(spread.p75)})`;
-}
-
-// ---- tables
+const SIGNAL_ORDER: Signal[] = [...SIGNALS];
 
 const ROW_ORDER: { id: string; label: string }[] = [
   { id: 'bare', label: 'bare method' },
-  ...(['count', 'time', 'inProgress', 'exceptions', 'lastCalled', 'all'] as Signal[]).map((signal) => ({ id: `hand:${signal}`, label: `hand-written: ${HAND_WRITTEN_LABELS[signal]}` })),
-  ...(['count', 'time', 'inProgress', 'exceptions', 'lastCalled', 'all'] as Signal[]).map((signal) => ({ id: `ours:default:${signal}`, label: `ours: ${DECORATOR_LABELS[signal]}, default metrics` })),
-  ...(['count', 'time', 'inProgress', 'exceptions', 'lastCalled', 'all'] as Signal[]).map((signal) => ({ id: `ours:named:${signal}`, label: `ours: ${DECORATOR_LABELS[signal]}, named + static label` })),
+  ...SIGNAL_ORDER.map((signal) => ({ id: `hand:${signal}`, label: `hand-written: ${HAND_WRITTEN_LABELS[signal]}` })),
+  ...SIGNAL_ORDER.map((signal) => ({ id: `ours:default:${signal}`, label: `ours: ${DECORATOR_LABELS[signal]}, default metrics` })),
+  ...SIGNAL_ORDER.map((signal) => ({ id: `ours:named:${signal}`, label: `ours: ${DECORATOR_LABELS[signal]}, named + static label` })),
   { id: 'hand:computed', label: `hand-written: ${HAND_WRITTEN_LABELS.computed}` },
   { id: 'ours:named:computed', label: `ours: ${DECORATOR_LABELS.computed}` },
 ];
 
-function callsTable(run: MethodsRun): string {
-  const sync = callFigures(run.sync);
-  const asyncFigures = callFigures(run.async);
+const OPEN_TELEMETRY_LABELS: Record<Signal, string> = {
+  count: 'count a call (`Counter.add(1, attributes)`)',
+  time: 'time it (`Histogram.record(seconds, attributes)`)',
+  inProgress: 'in-progress (`UpDownCounter.add(±1, attributes)`)',
+  exceptions: 'count exceptions (`try`/`catch`, success path)',
+  lastCalled: 'last called (`Gauge.record(now, attributes)`)',
+  all: 'all five signals',
+  computed: 'count with an attribute from the argument (`add(1, { region })`)',
+};
+
+/** "v24.22.3 with @prometheus-io/client 0.16.1", from what the group processes reported. */
+function laneName(lane: LaneRun): string {
+  return `node ${lane.sync.runtime.node} with ${lane.sync.runtime.client}`;
+}
+
+function laneNote(lane: LaneRun): string {
+  return lane.onIntended ? '' : `\n\n**No Node ${lane.intended} here** (${lane.how}): this lane ran on the current node, ${lane.sync.runtime.node}.`;
+}
+
+function callsTable(lane: LaneRun): string {
+  const sync = callFigures(lane.sync);
+  const asyncFigures = callFigures(lane.async);
   const lines = [
     '| variant | sync ns/call: median (p25–p75) | sync over bare | sync ours / hand-written: median (min–max) | async ns/call: median (p25–p75) | async over bare | async ours / hand-written |',
     '|---|--:|--:|--:|--:|--:|--:|',
@@ -95,43 +51,49 @@ function callsTable(run: MethodsRun): string {
     const a = asyncFigures.get(id);
     if (s === undefined || a === undefined) continue;
     const bare = id === 'bare';
+    lines.push(`| ${label} | ${spreadText(s.spread, ns)} | ${bare ? '' : ns(s.overBare)} | ${ratioRange(s.ratio)} | ${spreadText(a.spread, ns)} | ${bare ? '' : ns(a.overBare)} | ${ratioRange(a.ratio)} |`);
+  }
+  return lines.join('\n');
+}
+
+function openTelemetryTable(lane: BenchRun['primary']['openTelemetry']): string {
+  const sync = callFigures(lane.sync);
+  const asyncFigures = callFigures(lane.async);
+  const lines = [
+    '| OpenTelemetry SDK: | sync ns over bare | sync OpenTelemetry / hand-written | sync ours / OpenTelemetry | async ns over bare | async OpenTelemetry / hand-written | async ours / OpenTelemetry |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const signal of [...SIGNAL_ORDER, 'computed'] as Signal[]) {
+    const id = `otel:${signal}`;
+    const s = sync.get(id);
+    const a = asyncFigures.get(id);
+    if (s === undefined || a === undefined) continue;
+    const ours = signal === 'computed' ? 'ours:named:computed' : `ours:default:${signal}`;
     lines.push(
-      `| ${label} | ${spreadText(s.spread, ns)} | ${bare ? '' : ns(s.overBare)} | ${ratioRange(s.ratio)} | ${spreadText(a.spread, ns)} | ${bare ? '' : ns(a.overBare)} | ${ratioRange(a.ratio)} |`,
+      `| ${OPEN_TELEMETRY_LABELS[signal]} | ${ns(s.overBare)} | ${ratioRange(s.ratio)} | ${ratioRange(ratioBetween(lane.sync, ours, id))} | ${ns(a.overBare)} | ${ratioRange(a.ratio)} | ${ratioRange(ratioBetween(lane.async, ours, id))} |`,
     );
   }
   return lines.join('\n');
 }
 
-function expositionTable(run: MethodsRun): string {
+function appLikeTable(lane: LaneRun): string {
   const lines = [
-    '| series | decorated methods | ours: ms per `metrics()` (p25–p75) | prom-client: ms (p25–p75) | ours / prom-client: median (min–max) | same series in both |',
-    '|--:|--:|--:|--:|--:|---|',
+    '| process | bare ns/call | child `inc()` over bare | ours: @Counted, default metrics, over bare | ours / child `inc()` | ours: @Counted, named + static label, over bare | ours / child `inc()` |',
+    '|--:|--:|--:|--:|--:|--:|--:|',
   ];
-  for (const e of run.exposition) {
+  lane.appLike.forEach((result: GroupAnswer<AppLikeResult>, index) => {
+    const figures = callFigures(result);
     lines.push(
-      `| ${e.oursLines.toLocaleString('en-US')} | ${e.methods.toLocaleString('en-US')} | ${spreadText(e.ours, ms)} | ${spreadText(e.promClient, ms)} | ${ratioRange(rangeOf(e.roundRatios))} | ${e.sameSeries ? 'yes' : `**no** (${e.oursLines} against ${e.promClientLines} lines)`} |`,
+      `| ${index + 1} | ${ns(figures.get('bare')!.spread.median)} | ${ns(figures.get('hand:count')!.overBare)} | ${ns(figures.get('ours:default:count')!.overBare)} | ${ratioRange(figures.get('ours:default:count')!.ratio)} | ${ns(figures.get('ours:named:count')!.overBare)} | ${ratioRange(figures.get('ours:named:count')!.ratio)} |`,
     );
-  }
+  });
   return lines.join('\n');
 }
 
-function allocationTable(run: MethodsRun): string {
-  const labels = new Map(ROW_ORDER.map(({ id, label }) => [id, label]));
-  labels.set('clock', 'one `performance.now()` alone (no method)');
-  const lines = ['| sync call of | calls | bytes allocated per call | heap growth over the calls | collections meanwhile |', '|---|--:|--:|--:|--:|'];
-  for (const row of run.memory.allocation) {
-    lines.push(`| ${labels.get(row.id) ?? row.id} | ${row.calls.toLocaleString('en-US')} | ${bytes(row.bytesPerCall)} | ${Math.round(row.growthBytes).toLocaleString('en-US')} B | ${row.collections} |`);
-  }
-  return lines.join('\n');
-}
-
-function aloneTable(run: MethodsRun): string {
-  const full = callFigures(run.sync);
-  const lines = [
-    '| sync, named + static label | ns over bare, alone in its process | ours / hand-written, alone | ours / hand-written, among all variants |',
-    '|---|--:|--:|--:|',
-  ];
-  for (const result of run.alone) {
+function aloneTable(lane: LaneRun): string {
+  const full = callFigures(lane.sync);
+  const lines = ['| sync, named + static label | ns over bare, alone in its process | ours / hand-written, alone | ours / hand-written, among all variants |', '|---|--:|--:|--:|'];
+  for (const result of lane.alone) {
     const figures = callFigures(result);
     for (const row of result.rows) {
       if (row.kind !== 'ours') continue;
@@ -142,146 +104,189 @@ function aloneTable(run: MethodsRun): string {
   return lines.join('\n');
 }
 
-// ---- targets
-
-interface Target {
-  target: string;
-  measured: string;
-  met: boolean;
-  /** Why it is missed, when it is. */
-  why?: string;
+function formatName(c: EndpointCase): string {
+  return c.format === 'text' ? 'text 0.0.4' : c.format === 'openmetrics' ? 'OpenMetrics 1.0' : 'protobuf';
 }
 
-function targets(run: MethodsRun): Target[] {
-  const sync = callFigures(run.sync);
-  const asyncFigures = callFigures(run.async);
-  const r = (figures: Map<string, CallFigures>, id: string) => figures.get(id)?.ratio?.median ?? Number.NaN;
-  const list: Target[] = [];
-
-  const syncAll = [r(sync, 'ours:default:all'), r(sync, 'ours:named:all')];
-  list.push({
-    target: 'all five stacked, sync: ≤ 0.10 of hand-written',
-    measured: `${ratio(syncAll[0])} default metrics, ${ratio(syncAll[1])} named + static label`,
-    met: Math.max(...syncAll) <= 0.1,
-    why: 'two `performance.now()` reads (about 50 ns each here) are a third of our cost; the rest is the shared wrapper (see the notes)',
-  });
-  const asyncAll = [r(asyncFigures, 'ours:default:all'), r(asyncFigures, 'ours:named:all')];
-  list.push({
-    target: 'all five stacked, async: ≤ 0.15 of hand-written',
-    measured: `${ratio(asyncAll[0])} default metrics, ${ratio(asyncAll[1])} named + static label`,
-    met: Math.max(...asyncAll) <= 0.15,
-    why: 'following the returned promise costs one `then` (a promise and two closures); hand-written code inside the async method needs none',
-  });
-  const counted = [r(sync, 'ours:default:count'), r(sync, 'ours:named:count')];
-  const aloneFigures = run.alone.map((result) => callFigures(result).get('ours:named:count')).find((figures) => figures !== undefined);
-  const aloneCounted = aloneFigures === undefined ? 'not measured' : `${ns(aloneFigures.overBare)} ns, ratio ${ratio(aloneFigures.ratio?.median ?? Number.NaN)}`;
-  list.push({
-    target: '`@Counted` alone, sync: ≤ 0.05 of the child `inc()`',
-    measured: `${ratio(counted[0])} default metrics, ${ratio(counted[1])} named + static label`,
-    met: Math.max(...counted) <= 0.05,
-    why: `the recording is one \`value++\`; what remains (${ns(sync.get('ours:named:count')?.overBare ?? Number.NaN)} ns) is the call through the wrapper every decorated method shares, which V8 cannot inline into when it sees many methods and probe kinds (see the notes; alone in its process: ${aloneCounted})`,
-  });
-
-  const { wrappersPerMethod, clockReads, asyncHooksInLib, heapPerMethod } = run.memory;
-  list.push({
-    target: 'one wrapper per method however many decorators',
-    measured: `${wrappersPerMethod.stacked} frame between caller and method with five stacked, ${wrappersPerMethod.single} with one`,
-    met: wrappersPerMethod.stacked === 1 && wrappersPerMethod.single === 1,
-  });
-  list.push({
-    target: 'at most two clock reads per call',
-    measured: `${clockReads.sync} per sync call, ${clockReads.async} per async call (all five stacked; performance.now, Date.now, hrtime counted)`,
-    met: clockReads.sync <= 2 && clockReads.async <= 2,
-  });
-  list.push({
-    target: 'no AsyncLocalStorage or async hooks',
-    measured: asyncHooksInLib.length === 0 ? 'none in the compiled lib/' : `used in ${asyncHooksInLib.join(', ')}`,
-    met: asyncHooksInLib.length === 0,
-  });
-
-  const allocation = new Map(run.memory.allocation.map((row) => [row.id, row.bytesPerCall]));
-  const bare = allocation.get('bare') ?? 0;
-  const clock = allocation.get('clock') ?? 0;
-  const noise = bare + 1;
-  const staticRows = ['ours:named:count', 'ours:named:inProgress', 'ours:named:exceptions', 'ours:named:lastCalled', 'ours:named:time', 'ours:named:all'];
-  const worst = Math.max(...staticRows.map((id) => allocation.get(id) ?? Number.NaN));
-  const allFive = allocation.get('ours:named:all') ?? Number.NaN;
-  const clockFree = ['ours:named:count', 'ours:named:inProgress', 'ours:named:exceptions'].map((id) => allocation.get(id) ?? Number.NaN);
-  list.push({
-    target: 'no allocation per sync call with static labels (heap growth over 1M calls within noise)',
-    measured: `all five: ${bytes(allFive)} B/call; without a clock read (@Counted, @InProgress, @CountExceptions): ${clockFree.map(bytes).join(', ')} B/call; bare: ${bytes(bare)}; one performance.now(): ${bytes(clock)}`,
-    met: worst <= noise,
-    why:
-      allFive - clockReads.sync * clock <= noise
-        ? `all of it is Node's own: \`performance.now()\` allocates a ${bytes(clock)}-byte heap number per call on ${run.machine.node}, and the timed variants read it ${clockReads.sync} times; our code allocates nothing (the rows without a clock read show 0)`
-        : 'our code allocates on the sync path (see the allocation table)',
-  });
-
-  for (const e of run.exposition) {
-    const scrape = median(e.roundRatios);
-    list.push({
-      target: `scrape of ${e.oursLines.toLocaleString('en-US')} series: ≤ 1.2x plain prom-client`,
-      measured: `${ratio(scrape)}x`,
-      met: scrape <= 1.2 && e.sameSeries,
-      why: "our families publish plain `labels` (a fresh copy per histogram bucket): prom-client's registry formats them line by line and, for a sample without `sharedLabels`, caches an empty `{}` in a WeakMap per line. prom-client's own Histogram hands its buckets over `getForPromString()` with the series labels as `sharedLabels`, formatted once and cached. Publishing our long-lived series label objects as `sharedLabels` that way made ours 0.55–0.7x of prom-client in a prototype (lib/metrics, not changed here)",
-    });
+function endpointTable(results: EndpointResult[]): string {
+  const lines = [
+    '| series | format | gzip | ours: ms per scrape (p25–p75) | body bytes | client `registry.metrics()`: ms (p25–p75) | ours / client: median (min–max) | OpenTelemetry exporter: ms (p25–p75) | ours / OpenTelemetry | the client\'s writer over our families: ms |',
+    '|--:|---|---|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const result of results) {
+    for (const c of result.cases) {
+      const otel = c.otel === undefined ? '—' : spreadText(c.otel, ms);
+      lines.push(
+        `| ${count(result.oursLines)} | ${formatName(c)} | ${c.gzip ? 'on' : 'off'} | ${spreadText(c.ours, ms)} | ${count(c.oursBytes)} | ${spreadText(c.client, ms)} | ${c.clientRatios.length === 0 ? '—' : ratioRange(rangeOf(c.clientRatios))} | ${otel} | ${c.otelRatios.length === 0 ? '—' : ratioRange(rangeOf(c.otelRatios))} | ${c.clientOverOurs === undefined ? '—' : spreadText(c.clientOverOurs, ms)} |`,
+      );
+    }
+    if (!result.protobuf) {
+      lines.push(`| ${count(result.oursLines)} | protobuf | | *not measured: the responder does not negotiate \`application/vnd.google.protobuf\` yet; this row fills in once it does* | | | | | | |`);
+    }
   }
-  list.push({
-    target: 'heap per fully decorated method ≤ 2 KB',
-    measured: `${Math.round(heapPerMethod.oursBytes).toLocaleString('en-US')} B (the same series as plain prom-client children: ${Math.round(heapPerMethod.promClientBytes).toLocaleString('en-US')} B)`,
-    met: heapPerMethod.oursBytes <= 2048,
-    why: 'about 1 KB per method is shared by all its decorators (the wrapper, whose kept `name` and `length` alone cost ~400 B in V8, the instrumentation, introspection records), then 0.6–1.5 KB per decorator (probe, series chooser, series with their label objects and Map keys, bucket arrays). The six series themselves are about what prom-client keeps for the same children; reaching 2 KB would mean giving up per-series label objects or the introspection records, left for later',
-  });
-  return list;
-}
-
-function targetsTable(list: Target[]): string {
-  const lines = ['| target | measured | verdict |', '|---|---|---|'];
-  for (const t of list) lines.push(`| ${t.target} | ${t.measured} | ${t.met ? 'met' : `**not met**: ${t.why ?? ''}`} |`);
   return lines.join('\n');
 }
 
-/** The whole section between the bench:methods markers of BENCHMARKS.md. */
-export function renderMethodsSection(run: MethodsRun): { markdown: string; targets: Target[] } {
+function startupTable(run: BenchRun): string {
+  const startup = run.primary.startup;
+  const byId = new Map(startup.cases.map((c) => [c.id, c.ms]));
+  const diff = (ours: string, client: string) => ms((byId.get(ours as never)?.median ?? Number.NaN) - (byId.get(client as never)?.median ?? Number.NaN));
+  const client = run.primary.sync.runtime.client.split(' ')[0];
+  return [
+    '| load in a fresh process | ms: median (p25–p75) | ours minus the client alone (ms) |',
+    '|---|--:|--:|',
+    `| \`require('${client}')\` alone | ${spreadText(byId.get('client:require'), ms)} | |`,
+    `| \`require\` of the root entry (compiled lib/index.js, on ${client}) | ${spreadText(byId.get('ours:require'), ms)} | ${diff('ours:require', 'client:require')} |`,
+    `| \`import('${client}')\` alone | ${spreadText(byId.get('client:import'), ms)} | |`,
+    `| \`import\` of the root entry (${startup.importBuild}) | ${spreadText(byId.get('ours:import'), ms)} | ${diff('ours:import', 'client:import')} |`,
+  ].join('\n');
+}
+
+function allocationTable(lane: LaneRun): string {
+  const labels = new Map(ROW_ORDER.map(({ id, label }) => [id, label]));
+  labels.set('clock', 'one `performance.now()` alone (no method)');
+  for (const signal of [...SIGNAL_ORDER, 'computed'] as Signal[]) labels.set(`otel:${signal}`, `OpenTelemetry: ${OPEN_TELEMETRY_LABELS[signal]}`);
+  const lines = ['| sync call of | calls | bytes allocated per call | heap growth over the calls | collections meanwhile |', '|---|--:|--:|--:|--:|'];
+  for (const row of lane.memory.allocation) {
+    lines.push(`| ${labels.get(row.id) ?? row.id} | ${count(row.calls)} | ${bytes(row.bytesPerCall)} | ${count(row.growthBytes)} B | ${row.collections} |`);
+  }
+  return lines.join('\n');
+}
+
+function heapFlagsTable(run: BenchRun): string {
+  const lines = ['| heap flags | hand-written five, ns/call in each fresh process | largest / smallest | ours / hand-written in each process |', '|---|---|--:|---|'];
+  for (const check of run.primary.heapFlagsCheck) {
+    const hand = check.processes.map((p) => p.handAll);
+    lines.push(
+      `| ${check.flags.length === 0 ? 'none (V8 sizes the young generation)' : check.flags.map((flag) => `\`${flag}\``).join(' ')} | ${hand.map(ns).join(', ')} | ${ratio(Math.max(...hand) / Math.min(...hand))} | ${check.processes.map((p) => ratio(p.ratio)).join(', ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Which flag set kept hand-written five steadiest across processes in this run, said in one sentence. */
+function heapFlagsVerdict(run: BenchRun): string {
+  const spreads = run.primary.heapFlagsCheck.map((check) => {
+    const hand = check.processes.map((p) => p.handAll);
+    return { flags: check.flags.length === 0 ? 'no flags' : check.flags.join(' '), spread: Math.max(...hand) / Math.min(...hand) };
+  });
+  if (spreads.length === 0) return '';
+  const steadiest = spreads.reduce((a, b) => (b.spread < a.spread ? b : a));
+  return `In this run the steadiest was ${steadiest.flags} (largest / smallest ${ratio(steadiest.spread)}; ${spreads.map((entry) => `${entry.flags}: ${ratio(entry.spread)}`).join(', ')}).`;
+}
+
+function targetsTable(list: Target[], secondary?: string): string {
+  const withSecondary = secondary !== undefined;
+  const lines = withSecondary ? ['| target | measured | verdict | ' + secondary + ' |', '|---|---|---|---|'] : ['| target | measured | verdict |', '|---|---|---|'];
+  for (const t of list) {
+    const verdict = t.met ? 'met' : `**not met**: ${t.why ?? ''}`;
+    lines.push(`| ${t.target} | ${t.measured} | ${verdict} |${withSecondary ? ` ${t.secondary ?? ''} |` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function heapPerMethod(lane: LaneRun): string {
+  const heap = lane.memory.heapPerMethod;
+  return `${laneName(lane)}: **${count(heap.oursBytes)} B** per method; the same series as the client's own pre-bound children: ${count(heap.clientBytes)} B.`;
+}
+
+/** The whole section between the bench:methods markers, and the targets (for the summary line). */
+export function renderReport(run: BenchRun): { markdown: string; targets: Target[] } {
   const m = run.machine;
-  const list = targets(run);
+  const p = run.primary;
+  const s = run.secondary;
+  const targets = targetsOf(run);
+  const structural = structuralTargetsOf(run);
+  const loads = p.startup.loads;
+  const app = appLikeRatio(p);
   const markdown = `
-## Method calls, scrapes and memory (\`npm run bench:methods\`)
+## Method calls, the endpoint, startup and memory (\`npm run bench\`)
 
-Run on ${m.date}: ${m.cores} cores (${m.cpu}), node ${m.node}, ${m.client}, ${m.platform}; load average ${m.loadAtStart.toFixed(2)} at the start; ${run.settings}; the run took ${Math.round(run.seconds)} s.
-Absolute numbers depend on the machine and on whatever else runs on it; read the ratios, each taken between two rows of the same round in the same process.
+${run.quick ? '**QUICK RUN (--quick: tiny iteration counts, numbers meaningless)**\n\n' : ''}Run on ${m.date}: ${m.cores} cores (${m.cpu}), ${m.platform}; load average ${m.loadAtStart.toFixed(2)} at the start (other processes share these cores); ${run.settings}; the run took ${Math.round(run.seconds)} s.
+Headline lane: **${laneName(p)}** (the library and the hand-written code on the same client, the OpenTelemetry SDK beside them). Second lane: **${laneName(s)}**.${laneNote(p)}${laneNote(s)}
+Every group ran in a fresh process started with \`--expose-gc ${run.heapFlags.join(' ')}\` (see [heap flags](#heap-flags)). Absolute numbers depend on the machine and on whatever else runs on it; read the ratios, each taken between two rows of the same round in the same process.
 
-### Targets
+### Targets (issue 15)
 
-${targetsTable(list)}
+Verdicts on the headline lane; the last column is the same figure on the second lane, for reference.
 
-### Cost per call
+${targetsTable(targets, laneName(s))}
 
-ns per call of a small method (\`this.total += n\`), sync and async (awaited by the caller). "over bare" is what the instrumentation adds: per round, the row's median minus the bare method's median, then the median over rounds. "ours / hand-written" divides our "over bare" by the hand-written one for the same signal, per round; the median and the range over rounds are shown. Each row's class is on its own fresh \`Registry\`.
+Checked as before (counts, not timings):
 
-${callsTable(run)}
+${targetsTable(structural)}
 
-### Scrape: \`registry.metrics()\` for the same series
+### ${laneName(p)}: cost per call against hand-written code on the same client
 
-Each fully decorated method (five default metrics, called once) holds 32 series (one series = one sample line: calls 2, duration 2 x 14, in-progress 1, last-called 1); prom-client holds the same series and values in plain \`Counter\`/\`Histogram\`/\`Gauge\` metrics on its own registry. "same series" compares the sample lines of both expositions, labels sorted, values left out.
+ns per call of a small method (\`this.total += n\`), sync and async (awaited by the caller). "over bare" is what the instrumentation adds: per round, the row's median minus the bare method's median, then the median over rounds. "ours / hand-written" divides our "over bare" by the hand-written one for the same signal, per round; the median and the range over rounds are shown. Each row's class is on its own fresh \`Registry\`; all variants live in one process per mode and all ran before any was measured.
 
-${expositionTable(run)}
+${callsTable(p)}
 
-### Notes: one wrapper shared by every decorated method
+### ${laneName(p)}: the OpenTelemetry SDK
 
-${aloneTable(run)}
+The same method with ${p.openTelemetry.sync.runtime.openTelemetry}: \`@opentelemetry/sdk-metrics\` instruments (a \`MeterProvider\` whose only reader is \`@opentelemetry/exporter-prometheus\`'s \`PrometheusExporter\`, no server started), instruments and attribute objects created once. Its instruments allocate several KB per call, so they run in processes of their own (one per mode), with the hand-written and our rows of the same signals beside them for the ratios. "ours" is the default-metrics row (the same attributes: class, method, result), and the computed label row for the attribute taken from the argument.
 
-Every decorated method runs the same wrapper code (one closure per method, one compiled body for all). In a process with many decorated methods, as in an app, V8 sees many user methods and probe kinds at the same call sites inside it, so it cannot inline the user's method or the probes: each is a real (megamorphic) call. The table above shows what the same rows cost when the decorated method is the only one in its process. The method-call table measures the app-like case: all variants live in one process and ran before any was measured. How much V8 can still inline depends on how many probe kinds the process has: with one or two other kinds next to it, the same \`@Counted\` call measured about 14 ns in a separate experiment.
+${openTelemetryTable(p.openTelemetry)}
 
-Two rows have no meaningful ratio: hand-written \`@CountExceptions\` is a \`try\`/\`catch\` that costs nothing until something throws, so our row there shows only the wrapper's own cost; and a label computed from the call costs about what prom-client's \`inc({ region })\` costs (a label function call, a key string and a map lookup per call, against prom-client's hash of the labels).
+### App-like process: \`@Counted\` among 80 decorated methods
+
+Before anything is measured, ${p.appLike[0]?.appMethods ?? 80} decorated methods of 40 classes (sync and async, ten decorator sets: default metrics, named metrics, a computed label, one to five decorators), each its own function, run ${run.quick ? 'a few' : 'thousands of'} times each; then \`@Counted\` alone is measured against a pre-bound child's \`inc()\`, in ${p.appLike.length} fresh process${p.appLike.length === 1 ? '' : 'es'} per lane. Headline: **${ratio(app.median)}** (${ratio(app.min)}–${ratio(app.max)} over processes).
+
+${laneName(p)}:
+
+${appLikeTable(p)}
+
+${laneName(s)}:
+
+${appLikeTable(s)}
+
+### ${laneName(s)}: cost per call against hand-written prom-client
+
+The same table as the headline one, on the second lane.
+
+${callsTable(s)}
+
+### The endpoint end to end
+
+One fresh process per size. **Ours** is the scrape responder every way of serving the metrics shares (\`exposeMetrics\`, \`metricsHandler\`, the Koa and Fastify adapters: \`createScrapeResponder\` in lib/exposition/scrape.ts), called with a GET as the adapters pass it, \`Accept\` and \`Accept-Encoding\` as Prometheus sends them: it collects, renders and (gzip on) compresses on zlib's thread pool. No socket: loopback HTTP would add the same cost to every column. Self-metrics off, so all sides serve the same series. Against it, for the same series and values: the **client**'s own writer, \`registry.metrics()\` over hand-written metrics in the registry's content type, gzipped the same way when gzip is on; and the **OpenTelemetry** Prometheus exporter's request handler (\`getMetricsRequestHandler\`, what its server runs), which serves text only, uncompressed (its cardinality limit raised so it keeps every series). The last column is the client's writer run over our own families (\`registry.metrics()\` of our registry), to tell the cost of our collect and render from that of the families. Each fully decorated method (five default metrics, called once) holds 32 series (one series = one sample line). Same series, ours and the client's (sample lines with labels sorted, values left out): ${p.endpoint.map((e) => `${count(e.oursLines)}: ${e.sameSeries ? 'yes' : `**no** (${e.oursLines} against ${e.clientLines} lines)`}`).join('; ')}.
+
+${endpointTable(p.endpoint)}
+
+### Startup
+
+Each load timed in its own fresh process (${p.startup.samples} per case, taken in turn), on ${laneName(p)}, around the \`require\` or \`import\` alone (node's own start not counted). The root entry loads the client too, so "ours minus the client alone" is what prom-decorators adds.
+
+${startupTable(run)}
+
+What \`require\` of the root entry loads: ${loads.ourModules.length} of our modules (${loads.ourModules.join(', ')}); packages ${loads.packages.join(', ')}; node builtins asked for by our modules: ${loads.builtinsByOurs.join(', ') || 'none'}; by the packages: ${loads.builtinsByOthers.join(', ') || 'none'}.
 
 ### Memory
 
-Heap kept per fully decorated method (five decorators, default metrics, classes of 10 methods on one registry, against the same classes undecorated): **${Math.round(run.memory.heapPerMethod.oursBytes).toLocaleString('en-US')} B**; the same series as pre-bound plain prom-client children: ${Math.round(run.memory.heapPerMethod.promClientBytes).toLocaleString('en-US')} B.
+Heap kept per fully decorated method (five decorators, default metrics, classes of 10 methods on one registry, against the same classes undecorated):
 
-Allocation per sync call (\`--expose-gc\`; bytes = heap growth plus what every collection during the calls freed, divided by the calls):
+- ${heapPerMethod(p)}
+- ${heapPerMethod(s)}
 
-${allocationTable(run)}
+Allocation per sync call on ${laneName(p)} (\`--expose-gc\`; bytes = heap growth plus what every collection during the calls freed, divided by the calls):
+
+${allocationTable(p)}
+
+### Notes: one wrapper shared by every decorated method
+
+${aloneTable(p)}
+
+Every decorated method's calls pass through wrapper code the library shares between methods. In a process with many decorated methods, as in an app, V8 sees many user methods and probe kinds at the same call sites inside it and cannot inline through them. The table above shows what the same rows cost when the decorated method is the only one in its process; the call tables measure all variants in one process, and the app-like table a process that ran 80 other decorated methods first.
+
+Hand-written \`@CountExceptions\` is a \`try\`/\`catch\` that costs nothing until something throws, so our row there has no meaningful ratio: it shows the wrapper's own cost.
+
+### Heap flags
+
+Hand-written five and ours (sync, with OpenTelemetry's five in the same process) in ${p.heapFlagsCheck[0]?.processes.length ?? 0} fresh process${(p.heapFlagsCheck[0]?.processes.length ?? 0) === 1 ? '' : 'es'} per set of flags, on ${laneName(p)}: V8 sizes the young generation from what the process has allocated so far, so without fixed semi-spaces the number of scavenges, and the cost of an allocating call, can differ from one process to the next. Every benchmark process runs with \`${run.heapFlags.join(' ')}\`.
+
+${heapFlagsTable(run)}
+
+${heapFlagsVerdict(run)}
 `;
-  return { markdown, targets: list };
+  return { markdown, targets };
 }
+

@@ -1,40 +1,17 @@
 import { Counter, Gauge, Histogram, Registry } from '../../spec/support/prometheus-client.js';
-import { Bench } from 'tinybench';
 import { CountExceptions, Counted, InProgress, LastCalled, Timed } from '../../lib/index.js';
-import { runAsGroup, groupOptions, collectGarbage } from '../support/group-process.js';
-import { median, spreadOf, type Spread } from '../support/stats.js';
+import { openTelemetryMetrics, type OpenTelemetryMetrics } from './opentelemetry.js';
 
 /**
- * Scrape cost: `registry.metrics()` for the same series held by our metrics and by plain
- * prom-client metrics, in one process per size. A series is what Prometheus calls one:
- * one sample line of the exposition (each histogram bucket is its own series).
+ * The same series held three ways, for the endpoint benchmark: by our decorated methods, by
+ * hand-written client metrics, and by the OpenTelemetry SDK. A series is what Prometheus
+ * calls one: one sample line of the exposition (each histogram bucket is its own series).
  *
  * Each fully decorated method (all five default metrics, called once) holds 32 series:
  * calls 2 (ok, error), duration 2 x 14 (11 buckets, +Inf, _sum, _count), in-progress 1,
  * last-called 1; the exception counter has none until something throws.
  */
 export const SERIES_PER_METHOD = 32;
-
-export interface ExpositionOptions {
-  /** Series to expose; methods = series / 32. */
-  series: number;
-  rounds: number;
-  timeMs: number;
-}
-
-export interface ExpositionResult {
-  series: number;
-  methods: number;
-  /** Sample lines in each exposition, and whether both name exactly the same series. */
-  oursLines: number;
-  promClientLines: number;
-  sameSeries: boolean;
-  /** ms per `registry.metrics()`. */
-  ours: Spread;
-  promClient: Spread;
-  /** ours / prom-client, one per round. */
-  roundRatios: number[];
-}
 
 const SIGNALS = [Counted, Timed, InProgress, CountExceptions, LastCalled];
 
@@ -57,8 +34,8 @@ export function ourRegistry(methods: number): Registry {
   return registry;
 }
 
-/** The same series in plain prom-client metrics, with the values a call leaves behind. */
-export function promClientRegistry(methods: number): Registry {
+/** The same series in hand-written client metrics (pre-bound children's values), with what a call leaves behind. */
+export function clientRegistry(methods: number): Registry {
   const registry = new Registry();
   const registers = [registry];
   const calls = new Counter({ name: 'method_calls_total', help: 'h', labelNames: ['class', 'method', 'result'], registers });
@@ -78,6 +55,24 @@ export function promClientRegistry(methods: number): Registry {
   return registry;
 }
 
+/**
+ * The same series in the OpenTelemetry SDK. It cannot create a histogram series without an
+ * observation, so the error series holds one where ours and the client's hold zero.
+ */
+export function openTelemetrySeries(methods: number): OpenTelemetryMetrics {
+  const m = openTelemetryMetrics(methods * 2);
+  for (let index = 0; index < methods; index++) {
+    const labels = labelsOf(index);
+    m.calls.add(1, { ...labels, result: 'ok' });
+    m.calls.add(0, { ...labels, result: 'error' });
+    m.duration.record(0.000001, { ...labels, result: 'ok' });
+    m.duration.record(0, { ...labels, result: 'error' });
+    m.inProgress.add(0, labels);
+    m.lastCalled.record(Date.now() / 1000, labels);
+  }
+  return m;
+}
+
 /** The series an exposition names: each sample line without its value, labels in name order, sorted. */
 export function seriesOf(text: string): string[] {
   return text
@@ -92,43 +87,3 @@ export function seriesOf(text: string): string[] {
     })
     .sort();
 }
-
-async function measure(options: ExpositionOptions): Promise<ExpositionResult> {
-  const methods = Math.max(1, Math.round(options.series / SERIES_PER_METHOD));
-  const ours = ourRegistry(methods);
-  const theirs = promClientRegistry(methods);
-  const oursSeries = seriesOf(await ours.metrics());
-  const theirSeries = seriesOf(await theirs.metrics());
-  const sameSeries = oursSeries.length === theirSeries.length && oursSeries.every((series, i) => series === theirSeries[i]);
-
-  const oursMs: number[][] = [];
-  const theirsMs: number[][] = [];
-  for (let round = 0; round < options.rounds; round++) {
-    collectGarbage();
-    const bench = new Bench({ time: options.timeMs, warmupTime: options.timeMs / 4, iterations: 3, warmupIterations: 1, retainSamples: true, throws: true });
-    // Alternate which side goes first, so neither always scrapes on a freshly collected heap.
-    const sides: [string, Registry][] = [
-      ['ours', ours],
-      ['prom-client', theirs],
-    ];
-    if (round % 2 === 1) sides.reverse();
-    for (const [name, registry] of sides) bench.add(name, () => registry.metrics(), { async: true });
-    await bench.run();
-    for (const task of bench.tasks) {
-      if (task.result.state !== 'completed') throw new Error(`task ${task.name} ended ${task.result.state}`);
-      (task.name === 'ours' ? oursMs : theirsMs).push([...(task.result.latency.samples ?? [])]);
-    }
-  }
-  return {
-    series: options.series,
-    methods,
-    oursLines: oursSeries.length,
-    promClientLines: theirSeries.length,
-    sameSeries,
-    ours: spreadOf(oursMs.flat()),
-    promClient: spreadOf(theirsMs.flat()),
-    roundRatios: oursMs.map((samples, round) => median(samples) / median(theirsMs[round])),
-  };
-}
-
-if (require.main === module) runAsGroup(() => measure(groupOptions<ExpositionOptions>()));
