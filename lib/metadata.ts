@@ -33,6 +33,27 @@ const INSTRUMENTED_FUNCTION_KEY = 'prom-decorators:instrumented-function';
 /** Weak references, in the order first instrumented: metadata cannot be enumerated. */
 const { instrumentedClasses, instrumentedFunctions, instrumentedRefs, forgetInstrumented } = store;
 
+/**
+ * What `listInstrumented()` says a decorator writes, as one literal: a spread of the
+ * description would keep its fields out of the object, in a property array of their own.
+ */
+export function instrumentedMetric(decorator: string, metric: MetricDescription): InstrumentedMetric {
+  const { name, type, labelNames, help, staticLabels, on } = metric;
+  const made = (): InstrumentedMetric => (on === undefined ? { decorator, name, type, labelNames, help, staticLabels } : { decorator, name, type, labelNames, help, staticLabels, on });
+  if (Object.keys(staticLabels).length > 0) return made();
+  // Every method a decorator writes a default metric for says the same: one record for all of
+  // them (records are never written, and every read returns copies), under the family's labels.
+  let byShape = sharedMetrics.get(labelNames);
+  if (byShape === undefined) sharedMetrics.set(labelNames, (byShape = new Map()));
+  const shape = JSON.stringify([decorator, name, type, help, on]);
+  let shared = byShape.get(shape);
+  if (shared === undefined) byShape.set(shape, (shared = made()));
+  return shared;
+}
+
+/** The records shared by methods decorated alike, by the family's label names (one array per family). */
+const sharedMetrics = new WeakMap<readonly string[], Map<string, InstrumentedMetric>>();
+
 /** Records that a decorator on `methodName` of `constructor` writes `metric`. */
 export function recordInstrumented(constructor: object, methodName: string, isStatic: boolean, metric: InstrumentedMetric): void {
   record(INSTRUMENTED_KEY, constructor, methodName, isStatic, metric);
@@ -50,10 +71,11 @@ function record(key: string, target: object, methodName: string, isStatic: boole
   // A new list (never the parent's, never push: exact-size arrays), with the metric kept as
   // given (each decorator builds a fresh description); every read returns copies.
   const index = own.findIndex((candidate) => candidate.name === methodName && candidate.static === isStatic);
+  // concat and map make exact-size arrays; spread and push reserve room for 16 more entries.
   const methods =
     index === -1
-      ? [...own, { name: methodName, static: isStatic, metrics: [metric] }]
-      : own.map((method, at) => (at === index ? { ...method, metrics: [...method.metrics, metric] } : method));
+      ? own.concat([{ name: methodName, static: isStatic, metrics: [metric] }])
+      : own.map((method, at) => (at === index ? { name: method.name, static: method.static, metrics: method.metrics.concat([metric]) } : method));
   Reflect.defineMetadata(key, methods, target);
 }
 

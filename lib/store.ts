@@ -4,8 +4,10 @@
  * and jest or a hot reload can load a module twice: each copy finds the same store here,
  * under a key in the global symbol registry, so classes, wrappers and warnings are counted
  * once. The key carries a version: a copy with a different store layout keeps its own.
+ * v3: an instrumentation keeps its wrapper and a version of its probes (core/wrap.ts), which a
+ * copy with the v2 layout would neither set nor read.
  */
-const STORE_KEY = Symbol.for('prom-decorators.store.v2');
+const STORE_KEY = Symbol.for('prom-decorators.store.v3');
 
 export interface SharedStore {
   /** Warn-once keys already logged, and the logger the app installed with setLogger() (log.ts). */

@@ -1,9 +1,9 @@
-import { recordInstrumented } from '../metadata.js';
+import { instrumentedMetric, recordInstrumented } from '../metadata.js';
 import { Instrumentation } from './instrumentation.js';
 import { instrumentationAt, isSkipped, rememberAt } from './members.js';
 import type { ProbeRecipe } from './probe.js';
 import { isClass, isEsClass, memberSite } from './site.js';
-import { instrumentationOf, wrapFunction, type AnyClass, type AnyFunction } from './wrap.js';
+import { currentWrapper, instrumentationOf, wrapFunction, type AnyClass, type AnyFunction } from './wrap.js';
 
 /**
  * Class-level use, in either decorator standard: every method the class itself declares
@@ -37,10 +37,14 @@ export function instrumentClass(recipe: ProbeRecipe, constructor: AnyClass, meta
       if (instrumentation === undefined) {
         instrumentation = new Instrumentation(site.place);
         rememberAt(holder, key, instrumentation);
+        instrumentation.add(built.probe);
         Object.defineProperty(holder, key, { ...descriptor, value: wrapFunction(descriptor.value as AnyFunction, instrumentation) });
+      } else {
+        instrumentation.add(built.probe);
+        // Our wrapper gives way to the one for the new set of probes; a foreign one is left as it is.
+        if (instrumentationOf(descriptor.value) === instrumentation) Object.defineProperty(holder, key, { ...descriptor, value: currentWrapper(instrumentation) });
       }
-      instrumentation.add(built.probe);
-      recordInstrumented(constructor, site.methodName, isStatic, { decorator: recipe.decorator, ...built.metric });
+      recordInstrumented(constructor, site.methodName, isStatic, instrumentedMetric(recipe.decorator, built.metric));
     }
   }
 }

@@ -1,5 +1,5 @@
 import { DecoratorMisuseError } from '../errors.js';
-import { recordInstrumentedFunction } from '../metadata.js';
+import { instrumentedMetric, recordInstrumentedFunction } from '../metadata.js';
 import { Instrumentation } from './instrumentation.js';
 import type { CallSite, ProbeRecipe } from './probe.js';
 import { instrumentationOf, wrapFunction, type AnyFunction } from './wrap.js';
@@ -15,8 +15,10 @@ export function instrumentFunction<F extends AnyFunction>(recipe: ProbeRecipe, f
   const existing = instrumentationOf(fn);
   const instrumentation = existing ?? new Instrumentation(site.place);
   instrumentation.add(built.probe);
+  // Stacked: the function given is returned (it is the one the caller holds), and it defers to
+  // the wrapper made for the new set of probes.
   const wrapper = existing === undefined ? wrapFunction(fn, instrumentation) : fn;
   // Listed while the wrapper lives: a function wrapped per request is forgotten with it.
-  recordInstrumentedFunction(wrapper, methodName, { decorator: recipe.decorator, ...built.metric });
+  recordInstrumentedFunction(wrapper, methodName, instrumentedMetric(recipe.decorator, built.metric));
   return wrapper;
 }

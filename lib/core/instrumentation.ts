@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { warnOnce } from '../log.js';
 import type { NumberSeries, ObservedSeries } from '../metrics/series.js';
-import type { CallRecord, Probe, ProbeBuilder } from './probe.js';
+import type { AnyFunction, CallRecord, ComputedCount, Probe, ProbeBuilder } from './probe.js';
 
 /**
  * The `begin` of a probe with nothing to do when a call starts: such probes are skipped at
@@ -14,13 +14,13 @@ export function nothingToBegin(): undefined {
 /** Shared by every instrumentation until it gets an entry: an empty array costs ~65 bytes each. */
 const NONE: readonly never[] = []; // never written: every change makes a new array
 
-/** `list` plus `item`, as a new exact-size array (push would reserve room for 16 more). */
+/** `list` plus `item`, as a new exact-size array (push and spread reserve room for 16 more: 128 B). */
 function plus<T>(list: readonly T[], item: T): T[] {
-  return [...list, item];
+  return list.concat([item]);
 }
 
 /** The series a call writes when it succeeds, and when it fails. */
-interface ByOutcome<S> {
+export interface ByOutcome<S> {
   readonly ok: S;
   readonly error: S;
 }
@@ -29,6 +29,19 @@ interface ByOutcome<S> {
 interface Ender {
   readonly probe: Probe;
   readonly tokenSlot: number;
+}
+
+/**
+ * The probes of a method whose wrapper can run them as straight-line code (core/wrap.ts): at
+ * most one plain signal of each kind, nothing called at start or at every end. Probes called
+ * only on failure are allowed: a failure takes the general path, `Instrumentation.end`.
+ */
+export interface PlainPlan {
+  readonly count: ByOutcome<NumberSeries> | undefined;
+  readonly timer: ByOutcome<ObservedSeries> | undefined;
+  readonly inProgress: NumberSeries | undefined;
+  readonly callStamp: NumberSeries | undefined;
+  readonly successStamp: NumberSeries | undefined;
 }
 
 /**
@@ -60,6 +73,16 @@ export class Instrumentation {
   needsCall = false;
   /** Set while a standard method decorator waits for its class; undefined once resolved. */
   pending: PendingProbes | undefined = undefined;
+  /**
+   * Counts the changes to the probes. A wrapper specialised for the probes of one version defers
+   * to the current wrapper once they changed (wrap.ts): a foreign decorator stacked between ours
+   * keeps the wrapper it was given, which must then record the later decorators' probes too.
+   */
+  version = 0;
+  /** The user's function, and the wrapper made for `wrapperVersion` (wrap.ts keeps them). */
+  original: AnyFunction | undefined = undefined;
+  wrapper: AnyFunction | undefined = undefined;
+  wrapperVersion = -1;
 
   private counts: readonly ByOutcome<NumberSeries>[] = NONE;
   private timers: readonly ByOutcome<ObservedSeries>[] = NONE;
@@ -75,6 +98,7 @@ export class Instrumentation {
   constructor(public place: string) {}
 
   add(probe: Probe): void {
+    this.version++;
     this.probes = plus(this.probes, probe);
     this.needsStartTime ||= probe.needsStartTime;
     this.needsEndTime ||= probe.needsEndTime;
@@ -107,6 +131,19 @@ export class Instrumentation {
     }
   }
 
+  /** The straight-line plan for these probes, or undefined when they need the general path. */
+  plainPlan(): PlainPlan | undefined {
+    if (this.pending !== undefined || this.needsCall || this.starters.length > 0 || this.enders.length > 0) return undefined;
+    const { counts, timers, inProgress, callStamps, successStamps } = this;
+    if (counts.length > 1 || timers.length > 1 || inProgress.length > 1 || callStamps.length > 1 || successStamps.length > 1) return undefined;
+    return { count: counts[0], timer: timers[0], inProgress: inProgress[0], callStamp: callStamps[0], successStamp: successStamps[0] };
+  }
+
+  /** The computed-label counter the wrapper runs itself, when it is the method's only probe. */
+  computedCount(): ComputedCount | undefined {
+    return this.pending === undefined && this.probes.length === 1 ? this.probes[0].computedCount : undefined;
+  }
+
   /** Whether one of our decorators of this kind already instruments the method. */
   has(decorator: string): boolean {
     return this.pending?.decorators.includes(decorator) === true || this.probes.some((probe) => probe.decorator === decorator);
@@ -123,7 +160,7 @@ export class Instrumentation {
     for (let i = 0; i < starters.length; i++) {
       try {
         const token = starters[i].begin(startMs, call);
-        if (call !== undefined) call.tokens[i] = token;
+        if (call !== undefined) (call.tokens ??= [])[i] = token;
       } catch (failure) {
         this.recordingFailed(starters[i].decorator, failure);
       }
@@ -171,7 +208,7 @@ export class Instrumentation {
       const { probe, tokenSlot } = enders[i];
       if (probe.abandon === undefined) continue;
       try {
-        probe.abandon(call, call === undefined || tokenSlot === -1 ? undefined : call.tokens[tokenSlot]);
+        probe.abandon(call, call === undefined || tokenSlot === -1 ? undefined : call.tokens?.[tokenSlot]);
       } catch (failure) {
         this.recordingFailed(probe.decorator, failure);
       }
@@ -189,7 +226,7 @@ export class Instrumentation {
     for (let i = 0; i < enders.length; i++) {
       const { probe, tokenSlot } = enders[i];
       try {
-        probe.end(startMs, endMs, failed, outcome, call, call === undefined || tokenSlot === -1 ? undefined : call.tokens[tokenSlot]);
+        probe.end(startMs, endMs, failed, outcome, call, call === undefined || tokenSlot === -1 ? undefined : call.tokens?.[tokenSlot]);
       } catch (failure) {
         this.recordingFailed(probe.decorator, failure);
       }
@@ -226,7 +263,8 @@ export class Instrumentation {
     ) as Promise<T>;
   }
 
-  private recordingFailed(decorator: string, failure: unknown): void {
+  /** Logged once per method and decorator; the call goes on. */
+  recordingFailed(decorator: string, failure: unknown): void {
     warnOnce(`record:${this.place}:${decorator}`, `recording @${decorator} on ${this.place} failed; the call went on without it`, failure);
   }
 }

@@ -1,9 +1,9 @@
-import { recordInstrumented } from '../metadata.js';
+import { instrumentedMetric, recordInstrumented } from '../metadata.js';
 import { Instrumentation } from './instrumentation.js';
 import { instrumentationAt, rememberAt, skip } from './members.js';
 import type { ProbeRecipe } from './probe.js';
 import { checkIsMethod, classOfHolder, memberSite } from './site.js';
-import { wrapFunction, type AnyFunction } from './wrap.js';
+import { currentWrapper, instrumentationOf, wrapFunction, type AnyFunction } from './wrap.js';
 
 /**
  * A method decorator with `experimentalDecorators`: told the holder (the prototype, or the
@@ -18,11 +18,15 @@ export function decorateLegacyMember(recipe: ProbeRecipe, holder: object, key: s
   if (instrumentation === undefined) {
     instrumentation = new Instrumentation(site.place);
     rememberAt(holder, key, instrumentation);
+    instrumentation.add(built.probe);
     descriptor.value = wrapFunction(descriptor.value as AnyFunction, instrumentation);
+  } else {
+    // Stacked (even with a foreign decorator in between): one wrapper, one more probe. Our own
+    // wrapper is replaced by the one for the new set of probes; a foreign one keeps what it holds.
+    instrumentation.add(built.probe);
+    if (instrumentationOf(descriptor.value) === instrumentation) descriptor.value = currentWrapper(instrumentation);
   }
-  // Stacked (even with a foreign decorator in between): one wrapper, one more probe.
-  instrumentation.add(built.probe);
-  recordInstrumented(constructor, site.methodName, site.isStatic, { decorator: recipe.decorator, ...built.metric });
+  recordInstrumented(constructor, site.methodName, site.isStatic, instrumentedMetric(recipe.decorator, built.metric));
   return descriptor;
 }
 

@@ -1,5 +1,8 @@
 import type { NumberSeries, ObservedSeries } from '../metrics/series.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any method at all may be decorated: its parameters and result are the user's
+export type AnyFunction = (...args: any[]) => any;
+
 /**
  * Every signal is a probe with a begin/end shape: the wrapper calls `begin` when a call
  * starts and `end` exactly once when it completes (returned, threw, its promise settled or
@@ -30,6 +33,13 @@ export interface Probe {
   readonly plain?: PlainSignal;
   /** When true, `end` is only called for failed calls (and `begin` never). */
   readonly onlyOnFailure?: boolean;
+  /**
+   * A counter with one label computed when the call completes, offered for the wrapper to run
+   * itself when it is the method's only probe: a completed call then costs the label function and
+   * a map read, with no call record kept (see ComputedCount). `end` still does the same for every
+   * call the wrapper does not finish itself (failures, promises, generators).
+   */
+  readonly computedCount?: ComputedCount;
   /**
    * @param startMs `performance.now()` at call start, or 0 when no probe needed it
    * @param call the call's arguments and instance, only when some probe `needsCall`
@@ -69,9 +79,35 @@ export interface CallInfo<Args extends unknown[] = unknown[], Instance = unknown
   failed: boolean;
 }
 
-/** The per-call record when labels are computed: the label function's view plus the probes' tokens. */
+/** The per-call record when labels are computed: the label function's view plus the probes' tokens (made on the first one). */
 export interface CallRecord extends CallInfo {
-  tokens: unknown[];
+  tokens: unknown[] | undefined;
+}
+
+/**
+ * A counter whose single label `labelsFrom` computes from the completed call, split so that the
+ * wrapper can run the known-series case in its own body (where V8 inlines the label function and
+ * keeps the call info, the arguments and the returned labels off the heap): it reads
+ * `labels[labelName]` once and hands the value to `series.known`, then to `series.choose` when
+ * that gave nothing.
+ */
+export interface ComputedCount {
+  readonly decorator: string;
+  readonly labelName: string;
+  readonly labelsFrom: (call: CallInfo) => unknown;
+  readonly series: ComputedSeries;
+}
+
+/** Finds the series of one computed label's value (metrics' SeriesChooser). */
+export interface ComputedSeries {
+  /** The series of this label value when it is a known one kept as given: a map read, no allocation. */
+  known(value: unknown): NumberSeries | undefined;
+  /**
+   * Every other case, exactly as a probe's own lookup does it: a number, a value to cut, a new
+   * combination (capped), or a label function that misbehaved (throws the recording failure).
+   * `value` is what was read from `labels`, which is not read again.
+   */
+  chooseOne(labels: unknown, value: unknown): NumberSeries;
 }
 
 /** Where a decorator was applied. */

@@ -3,7 +3,19 @@ import type { CallSite } from './probe.js';
 
 export function memberSite(decorator: string, className: string, key: string | symbol, isStatic: boolean): CallSite {
   const methodName = typeof key === 'symbol' ? (key.description ?? '') : key;
-  return { decorator, className, methodName, isStatic, place: `${className}.${methodName}` };
+  return { decorator, className, methodName, isStatic, place: placeOf(className, methodName) };
+}
+
+/** The last place made, for the decorators stacked on one method: they are applied one after another. */
+let lastPlace = { className: '', methodName: '', place: '.' };
+
+/**
+ * "Class.method", one string for every decorator of a method (each site and series chooser keeps
+ * it for messages). Joined, not concatenated: a concatenation is a rope that keeps both parts.
+ */
+function placeOf(className: string, methodName: string): string {
+  if (lastPlace.className !== className || lastPlace.methodName !== methodName) lastPlace = { className, methodName, place: [className, methodName].join('.') };
+  return lastPlace.place;
 }
 
 /** Legacy decorators tell a member's holder: the prototype, or the constructor for a static member. */

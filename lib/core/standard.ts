@@ -1,13 +1,13 @@
 import { DecoratorMisuseError } from '../errors.js';
 import { logError } from '../log.js';
-import { recordInstrumented } from '../metadata.js';
+import { instrumentedMetric, recordInstrumented } from '../metadata.js';
 import { instrumentClass } from './class-members.js';
 import { Instrumentation, type PendingProbes } from './instrumentation.js';
 import { instrumentationInMetadata, rememberInMetadata, skip } from './members.js';
 import type { ProbeBuilder, ProbeRecipe } from './probe.js';
 import { memberSite } from './site.js';
 import { METADATA_SYMBOL } from './symbol-metadata.js';
-import { instrumentationOf, wrapFunction, type AnyClass, type AnyFunction } from './wrap.js';
+import { currentWrapper, instrumentationOf, wrapFunction, type AnyClass, type AnyFunction } from './wrap.js';
 
 /**
  * Standard (TC39) decorators. A method decorator is not told its class: its options are
@@ -93,13 +93,30 @@ class ClassToBeKnown implements PendingProbes {
       try {
         const built = builder.build({ ...site, decorator });
         instrumentation.add(built.probe);
-        if (constructor !== undefined) recordInstrumented(constructor, site.methodName, site.isStatic, { decorator, ...built.metric });
+        if (constructor !== undefined) recordInstrumented(constructor, site.methodName, site.isStatic, instrumentedMetric(decorator, built.metric));
       } catch (error) {
         // Too late to throw at class definition: the class already exists. Say it loudly.
         logError((error as Error).message);
       }
     });
+    if (constructor !== undefined) installCurrentWrapper(instrumentation, context, constructor);
   }
+}
+
+/**
+ * The method's probes are known now: its class gets the wrapper made for them in place of the
+ * general one it was given while they were pending, unless something else wraps it (a foreign
+ * decorator applied after ours), or the member cannot be redefined (private, frozen).
+ */
+function installCurrentWrapper(instrumentation: Instrumentation, context: ClassMethodDecoratorContext, constructor: AnyClass): void {
+  if (context.private) return;
+  const holder: unknown = context.static ? constructor : constructor.prototype;
+  if (typeof holder !== 'object' && typeof holder !== 'function') return;
+  if (holder === null) return;
+  const descriptor = Object.getOwnPropertyDescriptor(holder, context.name);
+  if (descriptor === undefined || descriptor.configurable !== true || instrumentationOf(descriptor.value) !== instrumentation) return;
+  const wrapper = currentWrapper(instrumentation);
+  if (wrapper !== descriptor.value) Object.defineProperty(holder, context.name, { ...descriptor, value: wrapper });
 }
 
 /** The initializer that resolves `pending` with the first instance (or, static, the class), unless something resolved it first. */

@@ -4,11 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { getOwnMetadata, getOwnMetadataKeys, defineMetadata } from '../metadata.js';
 import { store } from '../store.js';
 import { followIterator, generatorKind } from './follow-iterator.js';
-import type { Instrumentation } from './instrumentation.js';
-import type { CallRecord } from './probe.js';
+import type { Instrumentation, PlainPlan } from './instrumentation.js';
+import type { AnyFunction, CallRecord, ComputedCount } from './probe.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any method at all may be decorated: its parameters and result are the user's
-export type AnyFunction = (...args: any[]) => any;
+export type { AnyFunction } from './probe.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any class at all, whatever its constructor takes
 export type AnyClass = abstract new (...args: any[]) => unknown;
@@ -29,16 +28,168 @@ export function instrumentationOf(fn: unknown): Instrumentation | undefined {
  * finishes; other thenables are plain values, because calling `.then` on a query builder
  * would run the query.
  *
- * Hot path: with static labels it must never call prom-client, hash labels, allocate for
- * a sync call (V8 elides the rest array, which only reaches `apply`), or read the clock
- * more than twice (here and in `Instrumentation.end`). The one allocation left is Node's:
- * on node 20 each `performance.now()` returns a fresh 16-byte heap number (bench/ measures it).
+ * Returns the wrapper for the instrumentation's probes as they are now: see `currentWrapper`.
  */
 export function wrapFunction<F extends AnyFunction>(original: F, instrumentation: Instrumentation): F {
+  instrumentation.original ??= original;
+  return currentWrapper(instrumentation) as F;
+}
+
+/**
+ * The wrapper to install for the probes the instrumentation has now: the same function until
+ * they change. Every decorated method would otherwise run one shared wrapper body, whose type
+ * feedback then mixes every method and signal of the app, so V8 inlines nothing into it. So the
+ * body is picked from three, each written once: straight-line code for static signals (at most
+ * one of each kind), one computed-label counter alone, and the general path for the rest. Each
+ * sees only methods of its own kind, and its closure holds the series themselves, which V8 folds
+ * into a caller that it inlines the wrapper into. A wrapper made for an earlier version of the
+ * probes (kept by a foreign decorator stacked between ours) defers to the current one.
+ */
+export function currentWrapper(instrumentation: Instrumentation): AnyFunction {
+  const previous = instrumentation.wrapper;
+  const version = instrumentation.version;
+  if (previous !== undefined && instrumentation.wrapperVersion === version) return previous;
+  const original = instrumentation.original as AnyFunction;
+  const count = instrumentation.computedCount();
+  const plan = count === undefined ? instrumentation.plainPlan() : undefined;
+  let wrapper: AnyFunction;
+  if (count !== undefined) wrapper = computedCountWrapper(original, instrumentation, version, count);
+  else if (plan !== undefined) wrapper = plainWrapper(original, instrumentation, version, plan);
+  else if (previous !== undefined && generalWrappers.has(previous)) {
+    // The general path reads the probes as they are at each call: it never goes stale.
+    instrumentation.wrapperVersion = version;
+    return previous;
+  } else {
+    wrapper = generalWrapper(original, instrumentation);
+    generalWrappers.add(wrapper);
+  }
+  dress(wrapper, original, previous);
+  instrumentation.wrapper = wrapper;
+  instrumentation.wrapperVersion = version;
+  instrumentationOfWrapper.set(wrapper, instrumentation);
+  // Stacking looks for the wrapper installed (the one it is handed or the class holds), never one
+  // that was replaced: five decorators would otherwise leave five entries per method.
+  if (previous !== undefined) instrumentationOfWrapper.delete(previous);
+  return wrapper;
+}
+
+const generalWrappers = new WeakSet<AnyFunction>();
+
+/** The original's name and length; reflect-metadata and properties foreign decorators put on the wrapper it replaces. */
+function dress(wrapper: AnyFunction, original: AnyFunction, previous: AnyFunction | undefined): void {
+  Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  const source = previous ?? original;
+  // Decorators that keep reflect-metadata on the function object itself must still find it.
+  for (const key of getOwnMetadataKeys(source)) defineMetadata(key, getOwnMetadata(key, source), wrapper);
+  if (previous === undefined) return;
+  for (const key of Reflect.ownKeys(previous)) {
+    if (key === 'name' || key === 'length' || key === 'prototype') continue;
+    Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(previous, key)!);
+  }
+}
+
+// The three bodies. Hot path: with static labels they must never call the client, hash labels,
+// allocate for a sync call (V8 elides the rest array, which only reaches `apply`), or read the
+// clock more than twice. On node 20 each `performance.now()` returns a fresh 16-byte heap number.
+// The throw path of each is written out in it: a stack overflow leaves no room for one more call.
+
+/**
+ * Static signals only: the arithmetic of `Instrumentation.begin`/`end` for a successful sync
+ * call, written out. Failures, promises and generators take the general `end`.
+ */
+function plainWrapper(original: AnyFunction, instrumentation: Instrumentation, version: number, plan: PlainPlan): AnyFunction {
+  const { count, timer, inProgress, callStamp, successStamp } = plan;
+  const { needsStartTime, needsEndTime } = instrumentation;
+  return function (this: unknown, ...args: unknown[]) {
+    if (instrumentation.version !== version) return currentWrapper(instrumentation).apply(this, args);
+    const startMs = needsStartTime ? performance.now() : 0;
+    if (callStamp !== undefined) callStamp.value = startMs;
+    // Last at start: if anything above throws (a stack overflow), the call is not counted as running.
+    if (inProgress !== undefined) inProgress.value++;
+    let result: unknown;
+    try {
+      result = original.apply(this, args);
+    } catch (error) {
+      try {
+        instrumentation.end(startMs, true, error, undefined);
+      } catch {
+        // End threw, so it took nothing back (its in-progress loop is its last statement): the
+        // method overflowed the stack and end had no room left. This calls nothing, so it
+        // cannot overflow again; the call's counts and timers may be lost, its in-progress is not.
+        if (inProgress !== undefined) inProgress.value--;
+      }
+      throw error;
+    }
+    if (typeof result === 'object' && result !== null) {
+      const kind = followedKind(result);
+      if (kind !== undefined) return follow(instrumentation, startMs, result, kind, undefined);
+    }
+    const endMs = needsEndTime ? performance.now() : 0;
+    if (count !== undefined) count.ok.value++;
+    if (timer !== undefined) {
+      try {
+        timer.ok.observe((endMs - startMs) / 1000);
+      } catch (failure) {
+        // A summary hands its parked observations to the client's digest, which is not ours.
+        instrumentation.recordingFailed('Timed', failure);
+      }
+    }
+    if (successStamp !== undefined) successStamp.value = endMs;
+    if (inProgress !== undefined) inProgress.value--;
+    return result;
+  };
+}
+
+/**
+ * One counter with a label computed when the call completes, the method's only probe. For a
+ * completed sync call the call info exists only for the label function: when V8 inlines this
+ * wrapper into its caller, the label function is a constant it inlines too, and the call info,
+ * the arguments array and the labels returned never reach the heap. `arguments` reaches `apply`
+ * alone (forwarded, never built), the rest array only the call info.
+ */
+function computedCountWrapper(original: AnyFunction, instrumentation: Instrumentation, version: number, count: ComputedCount): AnyFunction {
+  const { labelsFrom, labelName, decorator, series } = count;
+  return function (this: unknown, ...args: unknown[]) {
+    // eslint-disable-next-line prefer-rest-params -- forwarded to apply as is, apart from the rest array the call info holds
+    const forwarded = arguments as unknown as unknown[];
+    if (instrumentation.version !== version) return currentWrapper(instrumentation).apply(this, forwarded);
+    let result: unknown;
+    try {
+      result = original.apply(this, forwarded);
+    } catch (error) {
+      try {
+        instrumentation.end(0, true, error, callRecord(args, this));
+      } catch {
+        // No stack left (see plainWrapper): nothing is held for this call.
+      }
+      throw error;
+    }
+    if (typeof result === 'object' && result !== null) {
+      const kind = followedKind(result);
+      if (kind !== undefined) return follow(instrumentation, 0, result, kind, callRecord(args, this));
+    }
+    try {
+      const labels = labelsFrom({ args, instance: this, result, error: undefined, failed: false });
+      const value = typeof labels === 'object' && labels !== null ? (labels as Record<string, unknown>)[labelName] : undefined;
+      (series.known(value) ?? series.chooseOne(labels, value)).value++;
+    } catch (failure) {
+      instrumentation.recordingFailed(decorator, failure);
+    }
+    return result;
+  };
+}
+
+function callRecord(args: unknown[], instance: unknown): CallRecord {
+  return { args, instance, result: undefined, error: undefined, failed: false, tokens: undefined };
+}
+
+/** Every other set of probes: they are read at each call, so this wrapper never goes stale. */
+function generalWrapper(original: AnyFunction, instrumentation: Instrumentation): AnyFunction {
   // Computed labels need the call's arguments in a record: that path is its own function, so
   // that `args` only ever reaches `apply` here and V8 never materialises it (56 B per call).
   const recorded = function (this: unknown, ...args: unknown[]) {
-    const call: CallRecord = { args, instance: this, result: undefined, error: undefined, failed: false, tokens: [] };
+    const call = callRecord(args, this);
     const startMs = instrumentation.needsStartTime ? performance.now() : 0;
     instrumentation.begin(startMs, call);
     let result: unknown;
@@ -56,7 +207,7 @@ export function wrapFunction<F extends AnyFunction>(original: F, instrumentation
     }
     return settle(instrumentation, startMs, result, call);
   };
-  const wrapper = function (this: unknown, ...args: unknown[]) {
+  return function (this: unknown, ...args: unknown[]) {
     if (instrumentation.pending !== undefined) instrumentation.pending.resolve(this);
     if (instrumentation.needsCall) return recorded.apply(this, args);
     const startMs = instrumentation.needsStartTime ? performance.now() : 0;
@@ -78,12 +229,6 @@ export function wrapFunction<F extends AnyFunction>(original: F, instrumentation
     }
     return settle(instrumentation, startMs, result, undefined);
   };
-  Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
-  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-  // Decorators that keep reflect-metadata on the function object itself must still find it.
-  for (const key of getOwnMetadataKeys(original)) defineMetadata(key, getOwnMetadata(key, original), wrapper);
-  instrumentationOfWrapper.set(wrapper, instrumentation);
-  return wrapper as unknown as F;
 }
 
 /** After the original returned: follows a promise or generator until it settles, else ends the call now. */

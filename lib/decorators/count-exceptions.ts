@@ -48,13 +48,16 @@ class CountExceptionsProbe implements Probe {
   constructor(
     private readonly counts: (error: unknown) => boolean,
     private readonly named: boolean,
-    private readonly chooser: SeriesChooser<CounterSeries>,
+    chooser: SeriesChooser<CounterSeries>,
     /** The default metric's series by error type, capped per class and method. */
     private readonly errorTypes: SeriesChooser<CounterSeries> | undefined,
   ) {
     this.needsCall = chooser.computed;
+    this.chooser = chooser.computed ? chooser : undefined;
     if (named && !chooser.computed) this.namedSeries = chooser.fixed();
   }
+  /** Only with computed labels: static ones resolved their series once, here. */
+  private readonly chooser: SeriesChooser<CounterSeries> | undefined;
   private readonly namedSeries: CounterSeries | undefined;
   /** Nothing to do when a call starts: the wrapper skips it. */
   readonly begin = nothingToBegin;
@@ -62,7 +65,7 @@ class CountExceptionsProbe implements Probe {
     if (!failed || !this.counts(outcome)) return;
     // Only failed calls reach here, so choosing the series by error type may allocate.
     const series = this.named
-      ? (this.namedSeries ?? this.chooser.choose(call as CallInfo))
+      ? (this.namedSeries ?? this.chooser!.choose(call as CallInfo))
       : (this.errorTypes as SeriesChooser<CounterSeries>).forComputed({ error: errorTypeName(outcome) });
     series.value++;
   }
@@ -85,7 +88,7 @@ export function CountExceptions<const L extends string = never, F extends Labels
   return createDecorator({ decorator: 'CountExceptions', functionName: options?.method, validate: (where) => {
     const only = filterOf(where.place, 'only', options?.only);
     const ignore = filterOf(where.place, 'ignore', options?.ignore);
-    const counts = (error: unknown) => (only === undefined || only(error)) && (ignore === undefined || !ignore(error));
+    const counts = countedErrors(only, ignore);
     const metric = declareSiteMetric<CounterFamily>(where, options, {
       kind: 'counter',
       name: 'method_exceptions_total',
@@ -99,7 +102,7 @@ export function CountExceptions<const L extends string = never, F extends Labels
     const { baseLabels, description, chooser } = metric.at(site);
     let errorTypes: SeriesChooser<CounterSeries> | undefined;
     if (!named) {
-      errorTypes = new SeriesChooser(family, baseLabels, ['error'], undefined, site.place, { maxSeriesPerSite: limits.maxSeriesPerSite ?? DEFAULT_ERROR_TYPES_PER_SITE, seriesTtlSeconds: limits.seriesTtlSeconds });
+      errorTypes = new SeriesChooser(family, baseLabels, ERROR_LABEL, undefined, site.place, { maxSeriesPerSite: limits.maxSeriesPerSite ?? DEFAULT_ERROR_TYPES_PER_SITE, seriesTtlSeconds: limits.seriesTtlSeconds });
       // The error types are known up front: their series exist from the start, under the label their errors get.
       if (options?.only !== undefined && typeof options.only === 'function' && isErrorClass(options.only)) {
         errorTypes.resolveUpFront({ error: classLabel(options.only) });
@@ -110,6 +113,17 @@ export function CountExceptions<const L extends string = never, F extends Labels
     return { probe: new CountExceptionsProbe(counts, named, chooser as SeriesChooser<CounterSeries>, errorTypes), metric: description };
     } };
   } });
+}
+
+/** The computed label of the default metric, shared by every site. */
+const ERROR_LABEL: readonly string[] = ['error'];
+
+/**
+ * Whether an error is counted. Made here, not in the recipe: a closure made there would keep the
+ * recipe's whole scope (the metric's declaration) alive for as long as the probe lives.
+ */
+function countedErrors(only: ((error: unknown) => boolean) | undefined, ignore: ((error: unknown) => boolean) | undefined): (error: unknown) => boolean {
+  return (error) => (only === undefined || only(error)) && (ignore === undefined || !ignore(error));
 }
 
 /** The `error` label that instances of `errorClass` get. */

@@ -1,6 +1,6 @@
 import { createDecorator, type InstrumentDecorator } from '../core/decorate.js';
 import { nothingToBegin } from '../core/instrumentation.js';
-import type { CallInfo, PlainSignal, Probe } from '../core/probe.js';
+import type { CallInfo, ComputedCount, PlainSignal, Probe } from '../core/probe.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import type { ComputedLabelOptions, LabelsFrom, SeriesChooser } from './labels.js';
 import { declareSiteMetric, outcomeClassifier, type MetricOptions, type OutcomeOptions } from './metric-options.js';
@@ -12,27 +12,37 @@ class CountedProbe implements Probe {
   readonly needsStartTime = false;
   readonly needsEndTime = false;
   readonly needsCall: boolean;
+  /** The probe is its own plain signal (no object of its own for it): `kind`, `ok` and `error`. */
   readonly plain: PlainSignal | undefined;
-  private readonly ok: CounterSeries | undefined;
-  private readonly error: CounterSeries | undefined;
+  readonly kind = 'count';
+  readonly computedCount: ComputedCount | undefined;
+  readonly ok: CounterSeries | undefined;
+  readonly error: CounterSeries | undefined;
+  /** Only with computed labels: static ones resolved their series once, here. */
+  private readonly chooser: SeriesChooser<CounterSeries> | undefined;
   constructor(
-    private readonly chooser: SeriesChooser<CounterSeries>,
+    chooser: SeriesChooser<CounterSeries>,
     named: boolean,
     private readonly isFailure: ((failed: boolean, outcome: unknown) => boolean) | undefined,
   ) {
     this.needsCall = chooser.computed;
+    this.chooser = chooser.computed ? chooser : undefined;
     if (!chooser.computed) {
       // Static labels: both series resolved (and exposed at 0) now, not per call.
       this.ok = named ? chooser.fixed() : chooser.fixed({ result: 'ok' });
       this.error = named ? this.ok : chooser.fixed({ result: 'error' });
-      if (isFailure === undefined) this.plain = { kind: 'count', ok: this.ok, error: this.error };
+      if (isFailure === undefined) this.plain = this as PlainSignal;
+    } else if (chooser.computedNames.length === 1) {
+      // A computed counter counts every call (computed labels need a named metric): one label's
+      // known series can be found by the wrapper itself.
+      this.computedCount = { decorator: this.decorator, labelName: chooser.computedNames[0], labelsFrom: chooser.labelsFrom!, series: chooser };
     }
   }
   /** Nothing to do when a call starts: the wrapper skips it. */
   readonly begin = nothingToBegin;
   end(_startMs: number, _endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     if (this.ok === undefined || this.error === undefined) {
-      this.chooser.choose(call as CallInfo).value++;
+      this.chooser!.choose(call as CallInfo).value++;
       return;
     }
     if (this.isFailure === undefined ? failed : this.isFailure(failed, outcome)) this.error.value++;

@@ -11,18 +11,23 @@ class InProgressProbe implements Probe {
   readonly needsStartTime = false;
   readonly needsEndTime = false;
   readonly needsCall: boolean;
+  /** The probe is its own plain signal (no object of its own for it): `kind` and `series`. */
   readonly plain: PlainSignal | undefined;
-  private readonly series: GaugeSeries | undefined;
-  constructor(private readonly chooser: SeriesChooser<GaugeSeries>) {
+  readonly kind = 'inProgress';
+  readonly series: GaugeSeries | undefined;
+  /** Only with computed labels: static ones resolved their series once, here. */
+  private readonly chooser: SeriesChooser<GaugeSeries> | undefined;
+  constructor(chooser: SeriesChooser<GaugeSeries>) {
     this.needsCall = chooser.computed;
+    this.chooser = chooser.computed ? chooser : undefined;
     if (!chooser.computed) {
       this.series = chooser.fixed();
-      this.plain = { kind: 'inProgress', series: this.series };
+      this.plain = this as PlainSignal;
     }
   }
   /** Computed labels are taken when the call starts; the same series is handed back to `end`. */
   begin(_startMs: number, call: CallInfo | undefined): GaugeSeries {
-    const series = this.series ?? this.chooser.choose(call as CallInfo);
+    const series = this.series ?? this.chooser!.choose(call as CallInfo);
     series.value++;
     return series;
   }

@@ -67,6 +67,31 @@ export function siteSeriesLimits(decorator: string, place: string, options: Site
   return { maxSeriesPerSite, seriesTtlSeconds };
 }
 
+/**
+ * The label objects of the method being decorated, shared by the decorators stacked on it (they
+ * are applied one after another): `{ class, method }`, and the same plus one outcome label
+ * (`result: 'ok'` of @Counted and @Timed alike). Label objects are never written once made.
+ */
+let lastMethod: { className: string; methodName: string; labels: LabelValues; extended: Map<string, LabelValues> } | undefined;
+
+/** `{ class, method }` of a default metric's site. */
+export function methodLabels(className: string, methodName: string): LabelValues {
+  if (lastMethod === undefined || lastMethod.className !== className || lastMethod.methodName !== methodName) {
+    lastMethod = { className, methodName, labels: { class: className, method: methodName }, extended: new Map() };
+  }
+  return lastMethod.labels;
+}
+
+/** `{ ...base, ...extra }`, the same object again for the same method and one extra label. */
+function extendedLabels(base: LabelValues, extra: LabelValues): LabelValues {
+  const names = Object.keys(extra);
+  if (lastMethod === undefined || base !== lastMethod.labels || names.length !== 1) return { ...base, ...extra };
+  const key = `${names[0]}=${extra[names[0]]}`;
+  let labels = lastMethod.extended.get(key);
+  if (labels === undefined) lastMethod.extended.set(key, (labels = { ...base, ...extra }));
+  return labels;
+}
+
 /** What the index remembers of a combination: its series, and how often this site wrote it (for the idle expiry). */
 interface Chosen<S> extends WriteMark {
   readonly series: S;
@@ -92,7 +117,7 @@ export class SeriesChooser<S extends { labels: LabelValues }> {
     private readonly family: MetricFamily<S>,
     private readonly baseLabels: LabelValues,
     readonly computedNames: readonly string[],
-    private readonly labelsFrom: ((call: CallInfo) => unknown) | undefined,
+    readonly labelsFrom: ((call: CallInfo) => unknown) | undefined,
     private readonly place: string,
     limits: SiteSeriesLimits = {},
   ) {
@@ -109,7 +134,7 @@ export class SeriesChooser<S extends { labels: LabelValues }> {
 
   /** The series for the fixed labels plus `extra` (e.g. `result`). */
   fixed(extra?: LabelValues): S {
-    return this.family.seriesFor(extra === undefined ? this.baseLabels : { ...this.baseLabels, ...extra });
+    return this.family.seriesFor(extra === undefined ? this.baseLabels : extendedLabels(this.baseLabels, extra));
   }
 
   /**
@@ -133,6 +158,29 @@ export class SeriesChooser<S extends { labels: LabelValues }> {
 
   /** The series for these computed label values (from labelsFrom, or @CountExceptions's error type). */
   forComputed(result: unknown): S {
+    return this.forLabels(result, false, undefined);
+  }
+
+  /**
+   * A single computed label's series when `value` is a known value kept as given: a map read, no
+   * allocation, no clock. Undefined for anything else, which `chooseOne` then handles.
+   */
+  known(value: unknown): S | undefined {
+    // No length check: a value longer than MAX_LABEL_VALUE_LENGTH is never a key (keys are cut).
+    const index = this.index;
+    if (typeof value !== 'string' || index === undefined || index.depth !== 1) return undefined;
+    const known = index.getOne(value);
+    if (known === undefined) return undefined;
+    known.writes++;
+    return known.series;
+  }
+
+  /** `forComputed` of `labels` for a single computed label whose value was already read from them. */
+  chooseOne(labels: unknown, value: unknown): S {
+    return this.forLabels(labels, true, value);
+  }
+
+  private forLabels(result: unknown, firstRead: boolean, firstValue: unknown): S {
     if (this.index === undefined) return this.fixed();
     const computed = result as Record<string, unknown> | null;
     if (computed === null || typeof computed !== 'object') {
@@ -143,7 +191,7 @@ export class SeriesChooser<S extends { labels: LabelValues }> {
     this.busy = true;
     try {
       for (let i = 0; i < names.length; i++) {
-        const value = computed[names[i]];
+        const value = firstRead && i === 0 ? firstValue : computed[names[i]];
         if (typeof value === 'string') values[i] = value.length > MAX_LABEL_VALUE_LENGTH ? boundedLabelValue(value) : value;
         else if (typeof value === 'number') values[i] = String(value);
         else throw new TypeError(`labelsFrom of ${this.place} gave label "${names[i]}" a ${value === null ? 'null' : typeof value} value; labels must be strings or numbers`);

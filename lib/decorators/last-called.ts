@@ -20,31 +20,36 @@ class LastCalledProbe implements Probe {
   readonly needsStartTime: boolean;
   readonly needsEndTime: boolean;
   readonly needsCall: boolean;
-  private readonly series: GaugeSeries | undefined;
+  readonly series: GaugeSeries | undefined;
+  /** The probe is its own plain signal (no object of its own for it): `kind` and `series`. */
+  readonly kind: 'stampCall' | 'stampSuccess';
+  /** Only with computed labels: static ones resolved their series once, here. */
+  private readonly chooser: SeriesChooser<GaugeSeries> | undefined;
   constructor(
-    private readonly chooser: SeriesChooser<GaugeSeries>,
+    chooser: SeriesChooser<GaugeSeries>,
     private readonly onSuccess: boolean,
     private readonly isFailure: ((failed: boolean, outcome: unknown) => boolean) | undefined,
   ) {
     this.needsStartTime = !onSuccess;
     this.needsEndTime = onSuccess;
     this.needsCall = chooser.computed;
+    this.kind = onSuccess ? 'stampSuccess' : 'stampCall';
+    this.chooser = chooser.computed ? chooser : undefined;
     if (!chooser.computed) {
       this.series = chooser.fixed();
-      if (!onSuccess) this.plain = { kind: 'stampCall', series: this.series };
-      else if (isFailure === undefined) this.plain = { kind: 'stampSuccess', series: this.series };
+      if (!onSuccess || isFailure === undefined) this.plain = this as PlainSignal;
     }
   }
   readonly plain: PlainSignal | undefined;
   // The series stores the monotonic time the wrapper already read; TimestampFamily turns it
   // into Unix seconds at collect time, so this costs no clock read of its own.
   begin(startMs: number, call: CallInfo | undefined): void {
-    if (!this.onSuccess) (this.series ?? this.chooser.choose(call as CallInfo)).value = startMs;
+    if (!this.onSuccess) (this.series ?? this.chooser!.choose(call as CallInfo)).value = startMs;
   }
   end(_startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     if (!this.onSuccess) return;
     if (this.isFailure === undefined ? failed : this.isFailure(failed, outcome)) return;
-    (this.series ?? this.chooser.choose(call as CallInfo)).value = endMs;
+    (this.series ?? this.chooser!.choose(call as CallInfo)).value = endMs;
   }
 }
 

@@ -2,12 +2,15 @@ import { globalRegistry, isRegistry, metricIn } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { CallInfo, CallSite, MetricDescription } from '../core/probe.js';
-import { SeriesChooser, siteSeriesLimits, type ComputedLabelOptions } from './labels.js';
+import { methodLabels, SeriesChooser, siteSeriesLimits, type ComputedLabelOptions } from './labels.js';
 import { declareFamily, type FamilyKind, type FamilyRequest } from '../metrics/declare.js';
 import type { MetricFamily } from '../metrics/family.js';
 import { METRIC_SHAPE, MetricConflictError, type ShapedMetric } from '../metrics/registration.js';
 import type { LabelValues } from '../metrics/series.js';
 import { labelNameProblem, metricNameProblem, suggestMetricName } from '../metrics/validation.js';
+
+/** The computed label names of a site that computes none; shared, never written. */
+const NO_COMPUTED_LABELS: readonly string[] = [];
 
 /** What a default metric reports as its static labels; shared, never written. */
 const NO_STATIC_LABELS: Record<string, string> = {};
@@ -95,7 +98,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
   if (!isRegistry(registry)) {
     throw new DecoratorMisuseError(where.decorator, where.place, 'registry is not a Prometheus client Registry', `Pass registry: new Registry() or register, from @prometheus-io/client or prom-client, or leave it out`);
   }
-  const { labelNames: computedNames = [], labelsFrom, maxSeries } = (options ?? {}) as ComputedLabelOptions<string, unknown>;
+  const { labelNames: computedNames = NO_COMPUTED_LABELS, labelsFrom, maxSeries } = (options ?? {}) as ComputedLabelOptions<string, unknown>;
   const limits = siteSeriesLimits(where.decorator, where.place, options as ComputedLabelOptions<string, unknown> | undefined);
   const named = name !== undefined;
   let metricName = defaults.name;
@@ -154,7 +157,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
       if (firstDeclaration && site.place !== where.place && shape.declaredAt === declaredAt) {
         (shape as { declaredAt: string }).declaredAt = `@${where.decorator} on ${site.place}`;
       }
-      const baseLabels = namedLabels ?? { class: site.className, method: site.methodName };
+      const baseLabels = namedLabels ?? methodLabels(site.className, site.methodName);
       const chooser = new SeriesChooser(family, baseLabels, computedNames, labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place, limits);
       const description = { name: metricName, type, labelNames: family.labelNames as string[], help: metricHelp, staticLabels: namedLabels ?? NO_STATIC_LABELS };
       return { baseLabels, description, chooser: chooser as SiteSeries<F>['chooser'] };

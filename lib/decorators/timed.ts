@@ -38,20 +38,25 @@ class TimedProbe implements Probe {
   readonly needsStartTime = true;
   readonly needsEndTime = true;
   readonly needsCall: boolean;
+  /** The probe is its own plain signal (no object of its own for it): `kind`, `ok` and `error`. */
   readonly plain: PlainSignal | undefined;
-  private readonly ok: TimedSeries | undefined;
-  private readonly error: TimedSeries | undefined;
+  readonly kind = 'time';
+  readonly ok: TimedSeries | undefined;
+  readonly error: TimedSeries | undefined;
+  /** Only with computed labels: static ones resolved their series once, here. */
+  private readonly chooser: SeriesChooser<TimedSeries> | undefined;
   constructor(
-    private readonly chooser: SeriesChooser<TimedSeries>,
+    chooser: SeriesChooser<TimedSeries>,
     named: boolean,
     private readonly isFailure: ((failed: boolean, outcome: unknown) => boolean) | undefined,
   ) {
     this.needsCall = chooser.computed;
+    this.chooser = chooser.computed ? chooser : undefined;
     if (!chooser.computed) {
       this.ok = named ? chooser.fixed() : chooser.fixed({ result: 'ok' });
       this.error = named ? this.ok : chooser.fixed({ result: 'error' });
       // Static labels and no errorIf/okIf: the wrapper observes the series itself.
-      if (isFailure === undefined) this.plain = { kind: 'time', ok: this.ok, error: this.error };
+      if (isFailure === undefined) this.plain = this as PlainSignal;
     }
   }
   /** Nothing to do when a call starts: the wrapper skips it. */
@@ -59,7 +64,7 @@ class TimedProbe implements Probe {
   end(startMs: number, endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     const seconds = (endMs - startMs) / 1000;
     if (this.ok === undefined || this.error === undefined) {
-      this.chooser.choose(call as CallInfo).observe(seconds);
+      this.chooser!.choose(call as CallInfo).observe(seconds);
       return;
     }
     ((this.isFailure === undefined ? failed : this.isFailure(failed, outcome)) ? this.error : this.ok).observe(seconds);

@@ -4,9 +4,11 @@ import type { LabelValues, ObservedSeries } from './series.js';
 /**
  * A histogram series: `counts[i]` counts the observations in bucket i alone (the last slot is
  * +Inf); cumulative counts are computed at collect time, so an observation touches one slot.
+ * The slots are made by the first observation: most series a method declares up front (its
+ * error series, a method never called) are never observed, and hold none.
  */
 export class HistogramSeries implements ObservedSeries {
-  readonly counts: Float64Array;
+  counts: number[] | undefined = undefined;
   sum = 0;
   count = 0;
 
@@ -14,19 +16,24 @@ export class HistogramSeries implements ObservedSeries {
     readonly labels: LabelValues,
     /** The family's finite upper bounds, shared by all its series. */
     private readonly upperBounds: readonly number[],
-  ) {
-    this.counts = new Float64Array(upperBounds.length + 1);
-  }
+  ) {}
 
-  /** Adds one observation. Hot path: plain arithmetic only, no allocation. */
+  /** Adds one observation. Hot path: plain arithmetic only, no allocation after the first. */
   observe(value: number): void {
     const upperBounds = this.upperBounds;
     let slot = 0;
     const last = upperBounds.length;
     while (slot < last && value > upperBounds[slot]) slot++;
-    this.counts[slot]++;
+    (this.counts ?? this.slots())[slot]++;
     this.sum += value;
     this.count++;
+  }
+
+  /** One slot per bucket and +Inf, at 0 (small integers: V8 keeps them unboxed in the array). */
+  private slots(): number[] {
+    const counts = Array.from({ length: this.upperBounds.length + 1 }, () => 0);
+    this.counts = counts;
+    return counts;
   }
 }
 
@@ -52,8 +59,9 @@ export class HistogramFamily extends MetricFamily<HistogramSeries> {
   protected publish(series: HistogramSeries, into: PublishedValue[], shared: boolean): void {
     const bucketName = `${this.name}_bucket`;
     let cumulative = 0;
+    const counts = series.counts;
     for (let slot = 0; slot < this.upperBounds.length; slot++) {
-      cumulative += series.counts[slot];
+      if (counts !== undefined) cumulative += counts[slot];
       into.push(this.sample(series, cumulative, shared, bucketName, this.bucketLabels[slot]));
     }
     into.push(this.sample(series, series.count, shared, bucketName, this.bucketLabels[this.upperBounds.length]));
@@ -62,7 +70,7 @@ export class HistogramFamily extends MetricFamily<HistogramSeries> {
   }
 
   protected zero(series: HistogramSeries): void {
-    series.counts.fill(0);
+    series.counts?.fill(0);
     series.sum = 0;
     series.count = 0;
   }

@@ -6,7 +6,8 @@
  * index only remembers what the family already handed out, never its overflow series.
  */
 export class SeriesIndex<T> {
-  private readonly root = new Map<string, unknown>();
+  /** Made by the first `set`: an index that never gets an entry (most error-type indexes) holds no map. */
+  private root: Map<string, unknown> | undefined = undefined;
 
   constructor(
     /** How many values every lookup has (at least one). */
@@ -16,6 +17,7 @@ export class SeriesIndex<T> {
   /** The entry for these values (the first `depth` of them), or undefined. */
   get(values: readonly string[]): T | undefined {
     let node: Map<string, unknown> | undefined = this.root;
+    if (node === undefined) return undefined;
     const last = this.depth - 1;
     for (let i = 0; i < last; i++) {
       node = node.get(values[i]) as Map<string, unknown> | undefined;
@@ -24,9 +26,14 @@ export class SeriesIndex<T> {
     return node.get(values[last]) as T | undefined;
   }
 
+  /** The entry for this value, in an index of depth 1: one map read. */
+  getOne(value: string): T | undefined {
+    return this.root?.get(value) as T | undefined;
+  }
+
   /** Remembers `entry` for these values; the values are read, never kept as an array. */
   set(values: readonly string[], entry: T): void {
-    let node = this.root;
+    let node = (this.root ??= new Map());
     const last = this.depth - 1;
     for (let i = 0; i < last; i++) {
       let next = node.get(values[i]) as Map<string, unknown> | undefined;
@@ -38,6 +45,7 @@ export class SeriesIndex<T> {
 
   /** Forgets the entry for these values if it is still `entry` (an idle series dropped), pruning emptied levels; whether it did. */
   delete(values: readonly string[], entry: T): boolean {
+    if (this.root === undefined) return false;
     const path: Map<string, unknown>[] = [this.root];
     const last = this.depth - 1;
     for (let i = 0; i < last; i++) {
