@@ -144,7 +144,8 @@ export function targetsOf(run: BenchRun): Target[] {
 
   const loads = p.startup.loads;
   const forbiddenBuiltins = loads.builtinsByOurs.filter((name) => /^(http|https|http2|net|tls|cluster|child_process)$/.test(name));
-  const forbiddenModules = loads.ourModules.filter((file) => /^(http-metrics|generate)\/|(^|\/)(cluster|pushgateway|expose-metrics|koa|fastify|handler)\.js$/.test(file));
+  // The root exports the HTTP metrics' constants and error class (http-metrics/options.js, errors.js): plain values, not HTTP code.
+  const forbiddenModules = loads.ourModules.filter((file) => /^(http-metrics\/(?!options|errors)|generate\/|nestjs\/)|(^|\/)(cluster|pushgateway|expose-metrics|koa|fastify|hono|handler|scrape)\.js$/.test(file));
   list.push({
     target: 'the root entry point loads no HTTP, cluster or generator code',
     measured:
