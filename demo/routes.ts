@@ -76,7 +76,7 @@ export function createRequestListener(app: DemoApp): (request: IncomingMessage, 
 
 /**
  * The route template of a request, for the `route` label of the HTTP request metrics
- * (`withHttpMetrics`): ids never become label values, unknown paths are `__unmatched__`.
+ * (`nodeHttpMetrics`): ids never become label values, unknown paths are `__unmatched__`.
  */
 export function demoRouteTemplate(request: IncomingMessage): string | undefined {
   const path = new URL(request.url ?? '/', 'http://demo').pathname;

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exposeMetrics, withHttpMetrics, type ExposedMetrics } from '../lib/index.js';
+import { exposeMetrics, nodeHttpMetrics, type ExposedMetrics } from '../lib/entries/node-http.js';
 import { createDemoApp, createRequestListener, demoRouteTemplate, type DemoApp } from './routes.js';
 import { setApplicationInfo, setApplicationState, type Random } from './tutorials/index.js';
 
@@ -39,7 +39,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   setApplicationState('loading');
   const app = createDemoApp(options.random);
   // Request rate, latency and in-flight per route template, next to the decorators' method metrics.
-  const server = createServer(withHttpMetrics(createRequestListener(app), { route: demoRouteTemplate }));
+  const server = createServer(nodeHttpMetrics(createRequestListener(app), { route: demoRouteTemplate }));
   await listen(server, options.port ?? 8000, options.host ?? '127.0.0.1');
   // The app's resolved address, not the name it was given: `localhost` can resolve to ::1 or
   // 127.0.0.1, and both servers must be where the banner says.
