@@ -37,6 +37,7 @@ const OUT_OF_PROCESS_SPECS = [
   'spec/nestjs/metrics-module.spec.ts',
   'spec/nestjs/nest11-commonjs.spec.ts',
   'spec/exposition/prometheus-native.spec.ts',
+  'spec/exposition/prometheus-native-exemplars.spec.ts',
 ];
 const unitOnly = process.env.PROM_DECORATORS_SPECS === 'unit';
 

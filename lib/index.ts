@@ -7,12 +7,17 @@ export { InProgress, type InProgressOptions } from './decorators/in-progress.js'
 export { CountExceptions, type CountExceptionsOptions } from './decorators/count-exceptions.js';
 export { LastCalled, type LastCalledOptions } from './decorators/last-called.js';
 export { SkipMetrics, type SkipMetricsDecorator } from './decorators/skip-metrics.js';
-export type { MetricOptions, OutcomeOptions } from './decorators/metric-options.js';
+export type { MetricOptions, OutcomeOptions, ExemplarOption } from './decorators/metric-options.js';
+export type { NativeHistogramOption } from './metrics/native-histogram-option.js';
+export type { NativeHistogramOptions } from './metrics/native-histogram.js';
 export type { ComputedLabelOptions, LabelsFrom } from './decorators/labels.js';
 export type { LabelValue } from './metrics/series.js';
 export { DEFAULT_BUCKETS } from './metrics/buckets.js';
 export type { InstrumentDecorator } from './core/decorate.js';
 export type { CallInfo } from './core/probe.js';
+
+// Exemplars from the active trace: sampling for the whole process
+export { configureExemplars, type ExemplarOptions } from './exemplars/sampling-clock.js';
 
 // The rest of the tutorials' vocabulary
 export { Info, type InfoOptions } from './metrics/info.js';

@@ -38,14 +38,19 @@ const { instrumentedClasses, instrumentedFunctions, instrumentedRefs, forgetInst
  * description would keep its fields out of the object, in a property array of their own.
  */
 export function instrumentedMetric(decorator: string, metric: MetricDescription): InstrumentedMetric {
-  const { name, type, labelNames, help, staticLabels, on } = metric;
-  const made = (): InstrumentedMetric => (on === undefined ? { decorator, name, type, labelNames, help, staticLabels } : { decorator, name, type, labelNames, help, staticLabels, on });
+  const { name, type, labelNames, help, staticLabels, on, nativeHistogram } = metric;
+  // Literals with exactly the keys that apply (no spread of optional keys), so every record of a kind has one shape.
+  const made = (): InstrumentedMetric => {
+    if (on !== undefined) return { decorator, name, type, labelNames, help, staticLabels, on };
+    if (nativeHistogram !== undefined) return { decorator, name, type, labelNames, help, staticLabels, nativeHistogram };
+    return { decorator, name, type, labelNames, help, staticLabels };
+  };
   if (Object.keys(staticLabels).length > 0) return made();
   // Every method a decorator writes a default metric for says the same: one record for all of
   // them (records are never written, and every read returns copies), under the family's labels.
   let byShape = sharedMetrics.get(labelNames);
   if (byShape === undefined) sharedMetrics.set(labelNames, (byShape = new Map()));
-  const shape = JSON.stringify([decorator, name, type, help, on]);
+  const shape = JSON.stringify([decorator, name, type, help, on, nativeHistogram]);
   let shared = byShape.get(shape);
   if (shared === undefined) byShape.set(shape, (shared = made()));
   return shared;

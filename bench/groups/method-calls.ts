@@ -1,7 +1,7 @@
 import { Registry } from '../../spec/support/prometheus-client.js';
 import { Bench } from 'tinybench';
 import { bareAsync, bareSync } from '../subjects/bare.js';
-import { decoratedAsync, decoratedSync, type Variant } from '../subjects/decorated.js';
+import { decoratedAsync, decoratedNativeAsync, decoratedNativeSync, decoratedSync, type Variant } from '../subjects/decorated.js';
 import { handWrittenAsync, handWrittenSync } from '../subjects/hand-written.js';
 import { openTelemetryAsync, openTelemetrySync } from '../subjects/opentelemetry.js';
 import { SIGNALS, type AsyncTarget, type Signal, type SyncTarget } from '../subjects/signals.js';
@@ -117,6 +117,14 @@ export function subjectsFor(mode: 'sync' | 'async', only?: readonly string[], op
       sync
         ? syncSubject('ours:named:computed', 'ours', decoratedSync('computed', 'named', new Registry()), 'computed', 'named')
         : asyncSubject('ours:named:computed', 'ours', decoratedAsync('computed', 'named', new Registry()), 'computed', 'named'),
+    );
+  }
+  if (wanted('ours:default:native')) {
+    // @Timed with a native histogram, next to the classic ours:default:time.
+    subjects.push(
+      sync
+        ? syncSubject('ours:default:native', 'ours', decoratedNativeSync(new Registry()), 'time', 'default')
+        : asyncSubject('ours:default:native', 'ours', decoratedNativeAsync(new Registry()), 'time', 'default'),
     );
   }
   if (openTelemetry) {

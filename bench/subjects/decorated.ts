@@ -102,3 +102,32 @@ export function decoratedAsync(signal: Signal, variant: Variant, registry: Regis
   }
   return new Service();
 }
+
+/**
+ * `@Timed` recording a native histogram (issue 16), on the default metric, to set next to the
+ * classic `ours:default:time`: the same method, the same labels, sparse exponential buckets.
+ */
+export function decoratedNativeSync(registry: Registry): SyncTarget {
+  class Service {
+    total = 0;
+    @Timed({ registry, nativeHistogram: true })
+    work(n: number): number {
+      this.total = (this.total + n) | 0;
+      return this.total;
+    }
+  }
+  return new Service();
+}
+
+export function decoratedNativeAsync(registry: Registry): AsyncTarget {
+  class Service {
+    total = 0;
+    @Timed({ registry, nativeHistogram: true })
+    async work(n: number): Promise<number> {
+      await null;
+      this.total = (this.total + n) | 0;
+      return this.total;
+    }
+  }
+  return new Service();
+}

@@ -15,6 +15,7 @@ const ROW_ORDER: { id: string; label: string }[] = [
   { id: 'bare', label: 'bare method' },
   ...SIGNAL_ORDER.map((signal) => ({ id: `hand:${signal}`, label: `hand-written: ${HAND_WRITTEN_LABELS[signal]}` })),
   ...SIGNAL_ORDER.map((signal) => ({ id: `ours:default:${signal}`, label: `ours: ${DECORATOR_LABELS[signal]}, default metrics` })),
+  { id: 'ours:default:native', label: 'ours: `@Timed({ nativeHistogram: true })`, default metrics' },
   ...SIGNAL_ORDER.map((signal) => ({ id: `ours:named:${signal}`, label: `ours: ${DECORATOR_LABELS[signal]}, named + static label` })),
   { id: 'hand:computed', label: `hand-written: ${HAND_WRITTEN_LABELS.computed}` },
   { id: 'ours:named:computed', label: `ours: ${DECORATOR_LABELS.computed}` },

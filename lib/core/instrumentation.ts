@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { takeExemplar, ticks } from '../exemplars/exemplar-slot.js';
 import { warnOnce } from '../log.js';
-import type { NumberSeries, ObservedSeries } from '../metrics/series.js';
+import type { CountSeries, NumberSeries, ObservedSeries } from '../metrics/series.js';
 import type { AnyFunction, CallRecord, ComputedCount, Probe, ProbeBuilder } from './probe.js';
 
 /**
@@ -19,10 +20,11 @@ function plus<T>(list: readonly T[], item: T): T[] {
   return list.concat([item]);
 }
 
-/** The series a call writes when it succeeds, and when it fails. */
+/** The series a call writes when it succeeds, and when it fails; whether the writes take exemplars. */
 export interface ByOutcome<S> {
   readonly ok: S;
   readonly error: S;
+  readonly exemplars: boolean;
 }
 
 /** A probe called at every end, and where its `begin` token is kept (its index among the starters, or -1). */
@@ -37,7 +39,7 @@ interface Ender {
  * only on failure are allowed: a failure takes the general path, `Instrumentation.end`.
  */
 export interface PlainPlan {
-  readonly count: ByOutcome<NumberSeries> | undefined;
+  readonly count: ByOutcome<CountSeries> | undefined;
   readonly timer: ByOutcome<ObservedSeries> | undefined;
   readonly inProgress: NumberSeries | undefined;
   readonly callStamp: NumberSeries | undefined;
@@ -84,7 +86,7 @@ export class Instrumentation {
   wrapper: AnyFunction | undefined = undefined;
   wrapperVersion = -1;
 
-  private counts: readonly ByOutcome<NumberSeries>[] = NONE;
+  private counts: readonly ByOutcome<CountSeries>[] = NONE;
   private timers: readonly ByOutcome<ObservedSeries>[] = NONE;
   /** Read by the wrapper's throw path too, which must take a call back without calling anything. */
   inProgress: readonly NumberSeries[] = NONE;
@@ -173,12 +175,21 @@ export class Instrumentation {
   end(startMs: number, failed: boolean, outcome: unknown, call: CallRecord | undefined): void {
     const endMs = this.needsEndTime ? performance.now() : 0;
     const counts = this.counts;
-    for (let i = 0; i < counts.length; i++) (failed ? counts[i].error : counts[i].ok).value++;
+    for (let i = 0; i < counts.length; i++) {
+      const series = failed ? counts[i].error : counts[i].ok;
+      series.value++;
+      // An exemplar only when due: one compare of two integers otherwise (see exemplars/exemplar-slot.ts).
+      if (counts[i].exemplars && series.exemplar.tick !== ticks.now) series.exemplar = takeExemplar(series.exemplar, 1);
+    }
     const timers = this.timers;
     if (timers.length > 0) {
       try {
         const seconds = (endMs - startMs) / 1000;
-        for (let i = 0; i < timers.length; i++) (failed ? timers[i].error : timers[i].ok).observe(seconds);
+        for (let i = 0; i < timers.length; i++) {
+          const series = failed ? timers[i].error : timers[i].ok;
+          if (timers[i].exemplars) series.observeSampled(seconds);
+          else series.observe(seconds);
+        }
       } catch (failure) {
         // A summary hands its parked observations to the client's digest, which is not ours.
         this.recordingFailed('Timed', failure);

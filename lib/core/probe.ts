@@ -1,4 +1,4 @@
-import type { NumberSeries, ObservedSeries } from '../metrics/series.js';
+import type { CountSeries, NumberSeries, ObservedSeries } from '../metrics/series.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any method at all may be decorated: its parameters and result are the user's
 export type AnyFunction = (...args: any[]) => any;
@@ -14,8 +14,9 @@ export type AnyFunction = (...args: any[]) => any;
  * call, so V8 inlines all of it and no clock value is boxed into a heap number.
  */
 export type PlainSignal =
-  | { kind: 'count'; ok: NumberSeries; error: NumberSeries }
-  | { kind: 'time'; ok: ObservedSeries; error: ObservedSeries }
+  /** `exemplars`: whether the writes take exemplars from the active trace (when one is due). */
+  | { kind: 'count'; ok: CountSeries; error: CountSeries; exemplars: boolean }
+  | { kind: 'time'; ok: ObservedSeries; error: ObservedSeries; exemplars: boolean }
   | { kind: 'inProgress'; series: NumberSeries }
   | { kind: 'stampCall'; series: NumberSeries }
   | { kind: 'stampSuccess'; series: NumberSeries };
@@ -93,6 +94,8 @@ export interface CallRecord extends CallInfo {
  */
 export interface ComputedCount {
   readonly decorator: string;
+  /** Whether the counter takes exemplars from the active trace (when one is due). */
+  readonly exemplars: boolean;
   readonly labelName: string;
   readonly labelsFrom: (call: CallInfo) => unknown;
   readonly series: ComputedSeries;
@@ -101,13 +104,13 @@ export interface ComputedCount {
 /** Finds the series of one computed label's value (metrics' SeriesChooser). */
 export interface ComputedSeries {
   /** The series of this label value when it is a known one kept as given: a map read, no allocation. */
-  known(value: unknown): NumberSeries | undefined;
+  known(value: unknown): CountSeries | undefined;
   /**
    * Every other case, exactly as a probe's own lookup does it: a number, a value to cut, a new
    * combination (capped), or a label function that misbehaved (throws the recording failure).
    * `value` is what was read from `labels`, which is not read again.
    */
-  chooseOne(labels: unknown, value: unknown): NumberSeries;
+  chooseOne(labels: unknown, value: unknown): CountSeries;
 }
 
 /** Where a decorator was applied. */
@@ -134,6 +137,8 @@ export interface MetricDescription {
   staticLabels: Record<string, string>;
   /** `@LastCalled` only: whether it records calls or successes. */
   on?: 'call' | 'success';
+  /** `@Timed` with `nativeHistogram` only: a native histogram, alone ('native') or with classic buckets alongside ('both'). */
+  nativeHistogram?: 'native' | 'both';
 }
 
 /** What a decorator builds for one site: its probe and the metric it writes. */

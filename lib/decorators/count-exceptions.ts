@@ -4,12 +4,14 @@ import type { CallInfo, Probe } from '../core/probe.js';
 import { DecoratorMisuseError } from '../errors.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import { SeriesChooser, siteSeriesLimits, type ComputedLabelOptions, type LabelsFrom } from './labels.js';
-import { declareSiteMetric, type MetricOptions } from './metric-options.js';
+import { countWithExemplar } from '../exemplars/exemplar-slot.js';
+import { declareSiteMetric, exemplarsWanted, type ExemplarOption, type MetricOptions } from './metric-options.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any error class, whatever its constructor takes
 type ErrorClass = abstract new (...args: any[]) => unknown;
 
 export type CountExceptionsOptions<L extends string = never, F = LabelsFrom<L>> = MetricOptions &
+  ExemplarOption &
   ComputedLabelOptions<L, F> & {
     /** Count only these errors: a list of error classes (matched with instanceof) or a predicate. */
     only?: ErrorFilter;
@@ -39,18 +41,19 @@ export function errorTypeName(error: unknown): string {
 }
 
 class CountExceptionsProbe implements Probe {
-  readonly decorator = 'CountExceptions';
-  readonly needsStartTime = false;
-  readonly needsEndTime = false;
+  declare readonly decorator: 'CountExceptions';
+  declare readonly needsStartTime: false;
+  declare readonly needsEndTime: false;
   readonly needsCall: boolean;
   /** Only failed calls concern this probe: successful ones never call it. */
-  readonly onlyOnFailure = true;
+  declare readonly onlyOnFailure: true;
   constructor(
     private readonly counts: (error: unknown) => boolean,
     private readonly named: boolean,
     chooser: SeriesChooser<CounterSeries>,
     /** The default metric's series by error type, capped per class and method. */
     private readonly errorTypes: SeriesChooser<CounterSeries> | undefined,
+    private readonly exemplars: boolean,
   ) {
     this.needsCall = chooser.computed;
     this.chooser = chooser.computed ? chooser : undefined;
@@ -60,16 +63,20 @@ class CountExceptionsProbe implements Probe {
   private readonly chooser: SeriesChooser<CounterSeries> | undefined;
   private readonly namedSeries: CounterSeries | undefined;
   /** Nothing to do when a call starts: the wrapper skips it. */
-  readonly begin = nothingToBegin;
+  declare readonly begin: typeof nothingToBegin;
   end(_startMs: number, _endMs: number, failed: boolean, outcome: unknown, call: CallInfo | undefined): void {
     if (!failed || !this.counts(outcome)) return;
     // Only failed calls reach here, so choosing the series by error type may allocate.
     const series = this.named
       ? (this.namedSeries ?? this.chooser!.choose(call as CallInfo))
       : (this.errorTypes as SeriesChooser<CounterSeries>).forComputed({ error: errorTypeName(outcome) });
-    series.value++;
+    if (this.exemplars) countWithExemplar(series);
+    else series.value++;
   }
 }
+
+// Constants every CountExceptionsProbe shares, kept on its prototype: an own field each would cost 8 bytes per decorated method.
+Object.assign(CountExceptionsProbe.prototype, { decorator: 'CountExceptions', needsStartTime: false, needsEndTime: false, onlyOnFailure: true, begin: nothingToBegin });
 
 /**
  * Counts the errors a method throws, or its promise rejects with; the error is rethrown
@@ -89,6 +96,7 @@ export function CountExceptions<const L extends string = never, F extends Labels
     const only = filterOf(where.place, 'only', options?.only);
     const ignore = filterOf(where.place, 'ignore', options?.ignore);
     const counts = countedErrors(only, ignore);
+    const exemplars = exemplarsWanted(where, options);
     const metric = declareSiteMetric<CounterFamily>(where, options, {
       kind: 'counter',
       name: 'method_exceptions_total',
@@ -110,7 +118,7 @@ export function CountExceptions<const L extends string = never, F extends Labels
         for (const errorClass of options.only as readonly ErrorClass[]) errorTypes.resolveUpFront({ error: classLabel(errorClass) });
       }
     }
-    return { probe: new CountExceptionsProbe(counts, named, chooser as SeriesChooser<CounterSeries>, errorTypes), metric: description };
+    return { probe: new CountExceptionsProbe(counts, named, chooser as SeriesChooser<CounterSeries>, errorTypes, exemplars), metric: description };
     } };
   } });
 }

@@ -32,6 +32,27 @@ export interface MetricOptions {
   method?: string;
 }
 
+/** For the decorators that write counters and histograms (@Counted, @CountExceptions, @Timed). */
+export interface ExemplarOption {
+  /**
+   * Attach the active trace's `trace_id` and `span_id` to the writes as exemplars (OpenMetrics
+   * and protobuf only, never the text format): at most one per series, for a histogram per
+   * bucket, per interval (`configureExemplars`, default 1 s), when `@opentelemetry/api` is
+   * installed and a sampled span is recording. Default true; `configureExemplars({ enabled:
+   * false })` turns them off for the whole process.
+   */
+  exemplars?: boolean;
+}
+
+/** Whether a site takes exemplars: its `exemplars` option, checked. */
+export function exemplarsWanted(site: CallSite, options: ExemplarOption | undefined): boolean {
+  const exemplars = options?.exemplars;
+  if (exemplars !== undefined && typeof exemplars !== 'boolean') {
+    throw new DecoratorMisuseError(site.decorator, site.place, `exemplars must be true or false, got ${JSON.stringify(exemplars) ?? typeof exemplars}`, 'Pass { exemplars: false } to take none, or leave it out');
+  }
+  return exemplars !== false;
+}
+
 /** What counts as a failure, for decorators that tell ok from error. */
 export interface OutcomeOptions {
   /** Marks a returned (resolved) value as a failure, e.g. a handler that answers 500. */
@@ -89,7 +110,7 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
   where: CallSite,
   options: MetricOptions | undefined,
   defaults: DefaultMetric,
-  extra: Pick<FamilyRequest, 'buckets' | 'summary'> = {},
+  extra: Pick<FamilyRequest, 'buckets' | 'summary' | 'native'> = {},
 ): SiteMetric<F> {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new DecoratorMisuseError(where.decorator, where.place, `options must be an object, got ${String(options)}`, `Pass { name: '...' } or nothing`);
@@ -146,7 +167,8 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
     const fix = error.foreign ? 'Give the decorator another name, or remove the other registration' : 'Use the same options in both places, or give one of them another name';
     throw new DecoratorMisuseError(where.decorator, where.place, error.problem, fix);
   }
-  const type = defaults.kind === 'timestamp' ? 'gauge' : defaults.kind;
+  const type = defaults.kind === 'timestamp' ? 'gauge' : defaults.kind === 'native-histogram' ? 'histogram' : defaults.kind;
+  const native = extra.native?.mode;
   return {
     family,
     named,
@@ -159,7 +181,8 @@ export function declareSiteMetric<F extends MetricFamily<{ labels: LabelValues }
       }
       const baseLabels = namedLabels ?? methodLabels(site.className, site.methodName);
       const chooser = new SeriesChooser(family, baseLabels, computedNames, labelsFrom as ((call: CallInfo) => unknown) | undefined, site.place, limits);
-      const description = { name: metricName, type, labelNames: family.labelNames as string[], help: metricHelp, staticLabels: namedLabels ?? NO_STATIC_LABELS };
+      const description: MetricDescription = { name: metricName, type, labelNames: family.labelNames as string[], help: metricHelp, staticLabels: namedLabels ?? NO_STATIC_LABELS };
+      if (native !== undefined) description.nativeHistogram = native;
       return { baseLabels, description, chooser: chooser as SiteSeries<F>['chooser'] };
     },
   };

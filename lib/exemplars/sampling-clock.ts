@@ -5,7 +5,12 @@
  * clock read. The timer runs only once something asked for exemplars.
  */
 import { PromDecoratorsError } from '../errors.js';
-import { LONGEST_TIMEOUT_SECONDS } from '../exposition/timers.js';
+
+/**
+ * The longest interval accepted, in seconds: Node's timers take at most 2^31 - 1 ms. The same
+ * bound as the endpoints' timeouts, written here so the decorators load no exposition code.
+ */
+const LONGEST_INTERVAL_SECONDS = 2_147_482;
 
 /** Exemplar sampling, for the whole process. */
 export interface ExemplarOptions {
@@ -28,9 +33,14 @@ function advance(): void {
   exemplarTicks.startedAtMs = Date.now();
 }
 
-/** Starts the tick timer if it is not running (called when the first series that takes exemplars is made). */
+/**
+ * Starts the tick timer if it is not running: called when the first exemplar is due, so a
+ * process whose instrumented code never runs (or has no @opentelemetry/api) runs no timer. A
+ * fresh tick starts with it, so the first exemplars are not stamped with a stale tick time.
+ */
 export function startExemplarClock(): void {
   if (timer !== undefined || !exemplarTicks.enabled) return;
+  advance();
   timer = setInterval(advance, intervalMs);
   timer.unref();
 }
@@ -49,10 +59,10 @@ function validate(options: ExemplarOptions): void {
     throw new PromDecoratorsError(WHERE, `enabled must be true or false, not ${JSON.stringify(options.enabled)}`, 'Pass { enabled: false } to take no exemplars.');
   }
   const interval = options.intervalSeconds;
-  if (interval !== undefined && (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0 || interval > LONGEST_TIMEOUT_SECONDS)) {
+  if (interval !== undefined && (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0 || interval > LONGEST_INTERVAL_SECONDS)) {
     throw new PromDecoratorsError(
       WHERE,
-      `intervalSeconds must be a number of seconds above 0 and at most ${LONGEST_TIMEOUT_SECONDS}, not ${JSON.stringify(interval)}`,
+      `intervalSeconds must be a number of seconds above 0 and at most ${LONGEST_INTERVAL_SECONDS}, not ${JSON.stringify(interval)}`,
       'Pass { intervalSeconds: 1 } (the default) or more.',
     );
   }
@@ -67,8 +77,6 @@ export function configureExemplars(options: ExemplarOptions): void {
     clearInterval(timer);
     timer = undefined;
   }
-  if (exemplarTicks.enabled) {
-    advance(); // what was sampled under the old settings does not hold back the new
-    startExemplarClock();
-  }
+  // What was sampled under the old settings does not hold back the new (startExemplarClock starts a fresh tick).
+  if (exemplarTicks.enabled) startExemplarClock();
 }

@@ -391,7 +391,7 @@ function aggregateFamily(copies: Copy[]): CollectedMetric[] {
   const aggregated = first.type === 'summary' ? [aggregateSummary(copies)] : withClientAggregation(metrics);
   if (first.type !== 'counter' && first.type !== 'histogram' && first.type !== 'summary') return aggregated;
   const nativeHistograms = mergedNative(metrics);
-  return aggregated.map((metric) => ({ ...metric, values: withEarliestCreated(metric.values ?? [], metrics), ...(nativeHistograms && { nativeHistograms }) }));
+  return aggregated.map((metric) => ({ ...metric, values: withCreatedAndExemplars(metric.values ?? [], metrics), ...(nativeHistograms && { nativeHistograms }) }));
 }
 
 /**
@@ -410,24 +410,34 @@ function mergedNative(metrics: readonly CollectedMetric[]): NativeHistogramSnaps
   return [...byLabels.values()].map(mergeSnapshots);
 }
 
+type Exemplar = NonNullable<CollectedSample['exemplar']>;
+
 /**
  * The client's aggregation keeps values and labels only: each aggregated sample that ends a
  * series gets back the earliest created timestamp any process reported for it (since when
- * the sum has been counting).
+ * the sum has been counting), and each counter or bucket sample the newest exemplar any
+ * process had for it (the latest trace is the one worth following).
  */
-function withEarliestCreated(values: CollectedSample[], metrics: readonly CollectedMetric[]): CollectedSample[] {
+function withCreatedAndExemplars(values: CollectedSample[], metrics: readonly CollectedMetric[]): CollectedSample[] {
   const earliest = new Map<string, number>();
+  const newest = new Map<string, Exemplar>();
+  const keyOf = (sample: CollectedSample) => `${sample.metricName ?? ''}\u0000${labelKey(sample.labels ?? {})}`;
   for (const metric of metrics) {
     for (const sample of metric.values ?? []) {
-      if (typeof sample.createdMs !== 'number') continue;
-      const key = `${sample.metricName ?? ''}\u0000${labelKey(sample.labels ?? {})}`;
-      earliest.set(key, Math.min(earliest.get(key) ?? Infinity, sample.createdMs));
+      if (typeof sample.createdMs === 'number') earliest.set(keyOf(sample), Math.min(earliest.get(keyOf(sample)) ?? Infinity, sample.createdMs));
+      const exemplar = sample.exemplar;
+      if (exemplar == null || typeof exemplar !== 'object') continue;
+      const had = newest.get(keyOf(sample));
+      if (had === undefined || (exemplar.timestamp ?? -Infinity) > (had.timestamp ?? -Infinity)) newest.set(keyOf(sample), exemplar);
     }
   }
-  if (earliest.size === 0) return values;
+  if (earliest.size === 0 && newest.size === 0) return values;
   return values.map((sample) => {
-    const createdMs = earliest.get(`${sample.metricName ?? ''}\u0000${labelKey(sample.labels ?? {})}`);
-    return createdMs === undefined ? sample : { ...sample, createdMs };
+    const key = keyOf(sample);
+    const createdMs = earliest.get(key);
+    const exemplar = newest.get(key);
+    if (createdMs === undefined && exemplar === undefined) return sample;
+    return { ...sample, ...(createdMs !== undefined && { createdMs }), ...(exemplar !== undefined && { exemplar }) };
   });
 }
 
@@ -525,7 +535,8 @@ function withDefaultLabels(metric: CollectedMetric, defaultLabels: Record<string
 function encodeForIpc(metric: CollectedMetric): CollectedMetric {
   return {
     ...metric,
-    values: (metric.values ?? []).map(({ exemplar: _exemplar, ...sample }) => ({ ...sample, value: encodeNumber(sample.value) as number })),
+    // Exemplars go too (their labels, a finite value and a timestamp are plain JSON): the primary keeps the newest.
+    values: (metric.values ?? []).map((sample) => ({ ...sample, value: encodeNumber(sample.value) as number })),
     ...(metric.nativeHistograms && { nativeHistograms: metric.nativeHistograms.map((snapshot) => ({ ...snapshot, sum: encodeNumber(snapshot.sum) as number })) }),
   };
 }

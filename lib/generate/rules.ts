@@ -146,6 +146,13 @@ function recordingRulesFor(metric: InstrumentedMetric, window: string): Recordin
     case 'counter':
       return [{ record: `${level}:${base}:rate${window}`, expr: `${by()} (rate(${metric.name}[${window}]))` }];
     case 'histogram':
+      // A native histogram is one series (no `_bucket`, `_count` nor `_sum` in Prometheus): its rate is a histogram.
+      if (metric.nativeHistogram !== undefined) {
+        return [
+          { record: `${level}:${base}:rate${window}`, expr: `${by()} (rate(${base}[${window}]))` },
+          { record: `${level}:${base}:p95_rate${window}`, expr: `histogram_quantile(0.95, ${level}:${base}:rate${window})` },
+        ];
+      }
       return [
         { record: `${level}_le:${base}_bucket:rate${window}`, expr: `${by(['le'])} (rate(${base}_bucket[${window}]))` },
         { record: `${level}:${base}_count:rate${window}`, expr: `${by()} (rate(${base}_count[${window}]))` },

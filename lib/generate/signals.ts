@@ -87,25 +87,31 @@ export function methodSignals(owner: Pick<InstrumentedClass, 'className'>, metho
   const lastCalled = find('LastCalled', 'gauge');
 
   // Calls: the counter when there is one, else the timer's _count.
+  // A native histogram is one series: Prometheus keeps no `_count`, `_sum` nor `_bucket` of it.
+  const native = timed !== undefined && timed.nativeHistogram !== undefined;
   const calls = counted !== undefined ? { name: counted.name, metric: counted } : timed !== undefined ? { name: `${timed.name}_count`, metric: timed } : undefined;
+  const callRateOf = (more: LabelMatchers = {}): string => {
+    if (counted === undefined && native) return `histogram_count(${rateOf(timed!.name, timed!, more)})`;
+    return rateOf(calls!.name, calls!.metric, more);
+  };
   if (calls !== undefined) {
     const by = isDefaultMetric(calls.metric) ? ['result'] : staticLabelNames(calls.metric);
-    signals.callRate = { expr: sumBy(by, rateOf(calls.name, calls.metric)), legend: legendFor(by, 'calls/s') };
+    signals.callRate = { expr: sumBy(by, callRateOf()), legend: legendFor(by, 'calls/s') };
   }
 
   // Errors: the result="error" series of a default metric, else the exception counter.
   let errors: string | undefined;
-  if (calls !== undefined && isDefaultMetric(calls.metric)) errors = `sum(${rateOf(calls.name, calls.metric, { result: 'error' })})`;
+  if (calls !== undefined && isDefaultMetric(calls.metric)) errors = `sum(${callRateOf({ result: 'error' })})`;
   else if (exceptions !== undefined) errors = `sum(${rateOf(exceptions.name, exceptions)})`;
   if (errors !== undefined && calls !== undefined) {
-    signals.errorRatio = { expr: `${errors} / sum(${rateOf(calls.name, calls.metric)})`, legend: 'error ratio' };
+    signals.errorRatio = { expr: `${errors} / sum(${callRateOf()})`, legend: 'error ratio' };
   }
 
   if (timed !== undefined) {
     const by = staticLabelNames(timed);
     if (timed.type === 'histogram') {
       signals.latencyQuantile = (q) => ({
-        expr: `histogram_quantile(${q}, ${sumBy([...by, 'le'], rateOf(`${timed.name}_bucket`, timed))})`,
+        expr: native ? `histogram_quantile(${q}, ${sumBy(by, rateOf(timed.name, timed))})` : `histogram_quantile(${q}, ${sumBy([...by, 'le'], rateOf(`${timed.name}_bucket`, timed))})`,
         legend: legendFor(by, `p${Math.round(q * 100)}`) + (by.length === 0 ? '' : ` p${Math.round(q * 100)}`),
       });
     } else if (timed.type === 'summary') {
@@ -116,7 +122,9 @@ export function methodSignals(owner: Pick<InstrumentedClass, 'className'>, metho
       });
     }
     signals.averageLatency = {
-      expr: `${sumBy(by, rateOf(`${timed.name}_sum`, timed))} / ${sumBy(by, rateOf(`${timed.name}_count`, timed))}`,
+      expr: native
+        ? `${sumBy(by, `histogram_sum(${rateOf(timed.name, timed)})`)} / ${sumBy(by, `histogram_count(${rateOf(timed.name, timed)})`)}`
+        : `${sumBy(by, rateOf(`${timed.name}_sum`, timed))} / ${sumBy(by, rateOf(`${timed.name}_count`, timed))}`,
       legend: legendFor(by, 'average'),
     };
   }

@@ -1,5 +1,7 @@
 import type { MetricsRegistry } from '../client/registry.js';
 import { DEFAULT_BUCKETS } from '../metrics/buckets.js';
+import { nativeHistogramOf, type NativeHistogramOption } from '../metrics/native-histogram-option.js';
+import type { NativeHistogramShape } from '../metrics/registration.js';
 import { bucketsProblem, labelNameProblem, metricNameProblem } from '../metrics/validation.js';
 import { checkAbsolutePath, checkOptionType, describeValue, rejectUnknownOptions, type OptionErrorFactory } from '../options-check.js';
 import { HttpMetricsOptionsError } from './errors.js';
@@ -33,8 +35,26 @@ export interface HttpLabelOptions<L extends string, A extends unknown[], R exten
 export interface CommonHttpMetricsOptions {
   /** The registry to write to, of either Prometheus client. Default: the client's global `register`. */
   registry?: MetricsRegistry;
-  /** Upper bounds of `http_request_duration_seconds` in seconds. Default: the Prometheus clients' 0.005 … 10 (`DEFAULT_BUCKETS`). */
+  /**
+   * Upper bounds of `http_request_duration_seconds` in seconds. Default: the Prometheus clients'
+   * 0.005 … 10 (`DEFAULT_BUCKETS`). With `nativeHistogram`, the classic buckets kept in mode 'both'.
+   */
   buckets?: readonly number[];
+  /**
+   * Record `http_request_duration_seconds` as a Prometheus native histogram (scraped over the
+   * protobuf format), as `@Timed`'s option of the same name: `true` for the defaults (mode
+   * 'native', schema 3, zero threshold 2^-128, at most 160 buckets), `mode: 'both'` to keep the
+   * classic `buckets` alongside for text and OpenMetrics scrapers. Default: a classic histogram.
+   */
+  nativeHistogram?: NativeHistogramOption;
+  /**
+   * Attach the active trace's `trace_id` and `span_id` as exemplars to `http_requests_total` and
+   * `http_request_duration_seconds` (OpenMetrics and protobuf only): the IDs of the span active
+   * when the request arrived, from at most one request per interval (`configureExemplars`,
+   * default 1 s), when `@opentelemetry/api` is installed and a sampled span is recording.
+   * Default true.
+   */
+  exemplars?: boolean;
   /** Label `status_code` by class (`2xx`, `4xx`, ...) instead of the exact code. Default false. */
   statusCodeGroups?: boolean;
   /**
@@ -89,6 +109,8 @@ export type HttpMetricNames = { readonly [K in keyof typeof HTTP_METRIC_NAMES]?:
 export const COMMON_HTTP_METRICS_OPTIONS: readonly string[] = [
   'registry',
   'buckets',
+  'nativeHistogram',
+  'exemplars',
   'statusCodeGroups',
   'metricsPath',
   'skipMethods',
@@ -128,6 +150,10 @@ const FIXED_LABELS = ['method', 'route', 'status_code'];
 export interface ResolvedCommonOptions {
   registry: MetricsRegistry | undefined;
   buckets: number[];
+  /** The duration as a native histogram (every default applied), or undefined for a classic one. */
+  native?: NativeHistogramShape;
+  /** Whether requests take exemplars from the active trace. Default (when a caller builds these options itself): true. */
+  exemplars?: boolean;
   statusCodeGroups: boolean;
   metricsPath: string | undefined;
   skipMethods: ReadonlySet<string>;
@@ -161,6 +187,8 @@ export function resolveCommonOptions(
   if (adapterOptions !== undefined) rejectUnknownOptions(adapter, options, [...COMMON_HTTP_METRICS_OPTIONS, ...adapterOptions], makeError);
   checkRegistry(options.registry, makeError);
   const buckets = checkedBuckets(adapter, 'buckets', options.buckets ?? DEFAULT_BUCKETS, 'Pass increasing upper bounds in seconds, e.g. [0.01, 0.1, 1]');
+  const native = nativeHistogramOf(options.nativeHistogram, options.buckets !== undefined, (problem, fix) => makeError('nativeHistogram', problem, fix));
+  checkOptionType(options, 'exemplars', 'a boolean', makeError, 'Pass { exemplars: false } to take none, or leave it out');
   checkOptionType(options, 'statusCodeGroups', 'a boolean', makeError, 'Pass { statusCodeGroups: true } to label 2xx, 4xx, ...');
   let responseSizeBuckets: number[] | undefined;
   if (options.responseSize === true) responseSizeBuckets = [...DEFAULT_RESPONSE_SIZE_BUCKETS];
@@ -194,6 +222,8 @@ export function resolveCommonOptions(
   return {
     registry: options.registry,
     buckets,
+    ...(native !== undefined && { native }),
+    exemplars: options.exemplars !== false,
     statusCodeGroups: options.statusCodeGroups === true,
     metricsPath: metricsPath === false ? undefined : metricsPath,
     skipMethods: new Set(skipMethods.map((method) => method.toUpperCase())),

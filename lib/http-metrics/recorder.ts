@@ -1,11 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { globalRegistry } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
+import type { TraceExemplarLabels } from '../exemplars/active-trace.js';
+import { keepExemplar, ticks, traceForExemplar } from '../exemplars/exemplar-slot.js';
 import { warnOnce } from '../log.js';
 import type { CounterFamily, CounterSeries } from '../metrics/counter-family.js';
 import { declareFamily } from '../metrics/declare.js';
-import { boundedLabelValue, type WriteMark } from '../metrics/family.js';
+import { boundedLabelValue, type MetricFamily, type WriteMark } from '../metrics/family.js';
 import type { HistogramFamily, HistogramSeries } from '../metrics/histogram-family.js';
+import type { NativeHistogramSeries } from '../metrics/native-histogram.js';
 import { MetricConflictError } from '../metrics/registration.js';
 import { SeriesIndex } from '../metrics/series-index.js';
 import type { LabelValues } from '../metrics/series.js';
@@ -33,9 +36,12 @@ export interface AdapterHooks<S> {
 export const LABEL_ERROR_VALUE = '__error__';
 
 /** The series one label combination writes, resolved once and reused; `writes` counts its requests for the idle expiry. */
+/** A duration series: classic, or native (`nativeHistogram`). */
+type DurationSeries = HistogramSeries | NativeHistogramSeries;
+
 interface SeriesSet extends WriteMark {
   requests: CounterSeries;
-  duration: HistogramSeries;
+  duration: DurationSeries;
   size: HistogramSeries | undefined;
 }
 
@@ -47,6 +53,8 @@ class Exchange<S> implements LiveRequest {
     readonly method: string,
     readonly startMs: number,
     readonly knownRoute: string | undefined,
+    /** The IDs of the span active when the request arrived, when it is the one request of its interval to look (see `traceAtStart`). */
+    readonly trace: TraceExemplarLabels | undefined,
   ) {}
 
   currentRoute(): string {
@@ -62,7 +70,7 @@ class Exchange<S> implements LiveRequest {
  */
 export class HttpMetricsRecorder<S> {
   private readonly requests: CounterFamily;
-  private readonly duration: HistogramFamily;
+  private readonly duration: MetricFamily<DurationSeries>;
   private readonly size: HistogramFamily | undefined;
   private readonly inFlight: InFlightFamily;
   /** Series by method, route, status code and extra labels, looked up with the values themselves. */
@@ -76,6 +84,13 @@ export class HttpMetricsRecorder<S> {
   private readonly statusLabels = new Map<number, string>();
   /** With extra labels: how many series each route added (bounded by the family's cap on routes). */
   private readonly seriesPerRoute = new Map<string, number>();
+  /**
+   * The sampling clock's tick when a request last looked for the active span. The span is only
+   * known while the request arrives (frameworks and tracing end it before the response closes),
+   * before its series is: so at most one request per interval reads it, and its series take it.
+   */
+  private traceTick = 0;
+  private readonly exemplars: boolean;
 
   constructor(
     private readonly options: ResolvedCommonOptions,
@@ -88,6 +103,7 @@ export class HttpMetricsRecorder<S> {
     this.seriesIndex = new SeriesIndex(labelNames.length);
     ({ requests: this.requests, duration: this.duration, size: this.size, inFlight: this.inFlight } = declareHttpFamilies(registry, labelNames, options, hooks.adapter));
     this.computedLabelNames = ['route', ...options.extraLabelNames];
+    this.exemplars = options.exemplars !== false;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listener's own this is the response; one closure per recorder, nothing bound per request
     const recorder = this;
     this.onClose = function onResponseClose(this: ServerResponse) {
@@ -121,7 +137,9 @@ export class HttpMetricsRecorder<S> {
     if (this.isMetricsPath(url)) return;
     if (this.hooks.skip !== undefined && this.skipped(source)) return;
     const route = this.hooks.routeKnownAtStart === true ? this.lateRoute(source) : undefined;
-    live.set(response, new Exchange(this, source, method, performance.now(), route));
+    // An exemplar only when due: one compare of two integers otherwise.
+    const trace = this.exemplars && this.traceTick !== ticks.now ? this.traceAtStart() : undefined;
+    live.set(response, new Exchange(this, source, method, performance.now(), route, trace));
     response.on('close', this.onClose);
   }
 
@@ -143,13 +161,27 @@ export class HttpMetricsRecorder<S> {
     const finished = response.writableFinished;
     const status = finished ? this.statusLabel(response.statusCode) : ABORTED_STATUS_CODE;
     const series = this.seriesSetFor(exchange, status, response);
-    series.requests.value++;
-    series.duration.observe(seconds);
+    const trace = exchange.trace;
+    if (trace === undefined) {
+      series.requests.value++;
+      series.duration.observe(seconds);
+    } else {
+      series.requests.value++;
+      series.requests.exemplar = keepExemplar(series.requests.exemplar, trace, 1);
+      series.duration.observeWithExemplar(seconds, trace);
+    }
     if (series.size !== undefined) {
       const header = this.hooks.contentLength === undefined ? response.getHeader('content-length') : this.hooks.contentLength(exchange.source);
       const length = header === undefined ? NaN : Number(header);
       if (length >= 0) series.size.observe(length);
     }
+  }
+
+  /** The one request of this interval to look for the active span (which may move the clock on: read the tick after). */
+  private traceAtStart(): TraceExemplarLabels | undefined {
+    const trace = traceForExemplar();
+    this.traceTick = ticks.now;
+    return trace;
   }
 
   /** The route of a request the framework has (or has not yet) routed. */
@@ -293,11 +325,12 @@ function declareHttpFamilies(registry: MetricsRegistry, labelNames: string[], op
       }),
       duration: declareFamily({
         ...common,
-        kind: 'histogram',
+        kind: options.native === undefined ? 'histogram' : 'native-histogram',
         name: names.duration,
         help: 'Time from the arrival of an HTTP request until its response ended, in seconds, by method, route template and status code.',
         buckets: options.buckets,
-      }),
+        native: options.native,
+      }) as MetricFamily<DurationSeries>,
       size:
         options.responseSizeBuckets === undefined
           ? undefined

@@ -4,7 +4,8 @@ import { CounterFamily } from './counter-family.js';
 import type { FamilyOptions, MetricFamily } from './family.js';
 import { GaugeFamily, TimestampFamily } from './gauge-family.js';
 import { HistogramFamily } from './histogram-family.js';
-import { registerMetric, type MetricShape, type SummaryShape } from './registration.js';
+import { NativeHistogramFamily } from './native-histogram-family.js';
+import { registerMetric, type MetricShape, type NativeHistogramShape, type SummaryShape } from './registration.js';
 import type { LabelValues } from './series.js';
 import { SummaryFamily } from './summary-family.js';
 
@@ -12,7 +13,7 @@ import { SummaryFamily } from './summary-family.js';
 export const SERIES_OVERFLOW_METRIC = 'prom_decorators_series_overflow_total';
 
 /** The plain-number families a caller can ask for. */
-export type FamilyKind = 'counter' | 'gauge' | 'timestamp' | 'histogram' | 'summary';
+export type FamilyKind = 'counter' | 'gauge' | 'timestamp' | 'histogram' | 'native-histogram' | 'summary';
 
 /** A family to get from the registry, or to create when the name is free. */
 export interface FamilyRequest {
@@ -23,8 +24,11 @@ export interface FamilyRequest {
   labelNames: readonly string[];
   /** Who declares it, for messages: "@Counted on TreeService.countTrees", "httpMetrics()". */
   declaredAt: string;
+  /** A histogram's upper bounds; a native histogram's classic ones, kept with mode 'both'. */
   buckets?: readonly number[];
   summary?: SummaryShape;
+  /** A native histogram's options, every default applied (see nativeShapeOf). */
+  native?: NativeHistogramShape;
   maxSeries?: number;
 }
 
@@ -36,7 +40,9 @@ type FamilyFor<K extends FamilyKind> = K extends 'counter'
       ? TimestampFamily
       : K extends 'histogram'
         ? HistogramFamily
-        : SummaryFamily;
+        : K extends 'native-histogram'
+          ? NativeHistogramFamily
+          : SummaryFamily;
 
 /**
  * Get-or-create of a plain-number family, through the one registration module: the same
@@ -73,13 +79,18 @@ function overflowCounterIn(registry: MetricsRegistry, metricName: string): () =>
 }
 
 function shapeOfRequest(request: Omit<FamilyRequest, 'registry'>): MetricShape {
+  const native = request.kind === 'native-histogram' ? request.native : undefined;
+  if (request.kind === 'native-histogram' && native === undefined) throw new TypeError(`the native histogram "${request.name}" was declared without native options`);
+  // A native histogram keeps classic buckets only in mode 'both' (the shape compared says so).
+  const classic = request.kind === 'histogram' || native?.mode === 'both';
   return {
     kind: request.kind,
     name: request.name,
     help: request.help,
     labelNames: [...request.labelNames],
-    buckets: request.kind === 'histogram' ? [...(request.buckets ?? [])] : undefined,
+    buckets: classic ? [...(request.buckets ?? [])] : undefined,
     summary: request.kind === 'summary' ? (request.summary ?? { percentiles: [] }) : undefined,
+    ...(native !== undefined && { native }),
     declaredAt: request.declaredAt,
   };
 }
@@ -94,6 +105,8 @@ function createFamily(kind: FamilyKind, options: FamilyOptions): MetricFamily<{ 
       return new TimestampFamily(options);
     case 'histogram':
       return new HistogramFamily(options);
+    case 'native-histogram':
+      return new NativeHistogramFamily(options);
     case 'summary':
       return new SummaryFamily(options);
   }

@@ -1,3 +1,4 @@
+import type { PublishedExemplar } from '../exemplars/exemplar-slot.js';
 import { warnOnce } from '../log.js';
 import { METRIC_SHAPE, type MetricShape, type ShapedMetric } from './registration.js';
 import type { LabelValues } from './series.js';
@@ -9,6 +10,10 @@ export interface PublishedValue {
   sharedLabels?: Record<string, string>;
   value: number;
   metricName?: string;
+  /** On the sample that ends a series (a counter's value, a histogram's or summary's `_count`): when it started counting, in Unix ms. */
+  createdMs?: number;
+  /** A counter's or histogram bucket's exemplar from the active trace (OpenMetrics and protobuf write it). */
+  exemplar?: PublishedExemplar;
 }
 
 /** The shape prom-client's Registry, cluster aggregator and Pushgateway read from a metric. */
@@ -275,7 +280,7 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
    * Each value is prefixed with its length, so no value (a NUL, a separator) can make two
    * label sets share a key.
    */
-  private keyOf(labels: LabelValues): string {
+  protected keyOf(labels: LabelValues): string {
     return this.labelNames
       .map((name) => {
         const value = String(labels[name] ?? '');

@@ -12,9 +12,6 @@ export interface PublishedNativeHistogram extends PublishedMetric {
   nativeHistograms: NativeHistogramSnapshot[];
 }
 
-/** A classic sample that carries its series' created timestamp (the `_count` one). */
-type CreatedValue = PublishedValue & { createdMs?: number };
-
 /**
  * A family of native histogram series. Text and OpenMetrics (and the client's own rendering)
  * read its classic view: with mode 'both' the classic buckets, with 'native' only the `+Inf`
@@ -54,14 +51,17 @@ export class NativeHistogramFamily extends MetricFamily<NativeHistogramSeries> {
   protected publish(series: NativeHistogramSeries, into: PublishedValue[], shared: boolean): void {
     const bucketName = `${this.name}_bucket`;
     const { upperBounds } = this.settings;
+    const exemplars = series.exemplars;
     let cumulative = 0;
-    for (let slot = 0; slot < upperBounds.length; slot++) {
-      cumulative += series.classicCounts[slot];
-      into.push(this.sample(series, cumulative, shared, bucketName, this.bucketLabels[slot]));
+    for (let slot = 0; slot <= upperBounds.length; slot++) {
+      cumulative = slot < upperBounds.length ? cumulative + series.classicCounts[slot] : series.count;
+      const sample = this.sample(series, cumulative, shared, bucketName, this.bucketLabels[slot]);
+      const exemplar = exemplars?.[slot].exemplar;
+      if (exemplar !== undefined) sample.exemplar = exemplar;
+      into.push(sample);
     }
-    into.push(this.sample(series, series.count, shared, bucketName, this.bucketLabels[upperBounds.length]));
     into.push(this.sample(series, series.sum, shared, `${this.name}_sum`));
-    const count: CreatedValue = this.sample(series, series.count, shared, `${this.name}_count`);
+    const count = this.sample(series, series.count, shared, `${this.name}_count`);
     count.createdMs = series.createdMs;
     into.push(count);
     this.snapshots?.push(series.snapshot());

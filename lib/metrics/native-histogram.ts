@@ -5,6 +5,8 @@
  * observations in (2^((i-1)/2^s), 2^(i/2^s)]: bucket 0 ends at 1, an exact power of two is the
  * upper bound of its bucket, and every boundary of schema s - 1 is one of schema s.
  */
+import type { TraceExemplarLabels } from '../exemplars/active-trace.js';
+import { keepExemplar, NO_EXEMPLAR, takeExemplar, ticks, type ExemplarSlot } from '../exemplars/exemplar-slot.js';
 import type { NativeHistogramShape } from './registration.js';
 import type { LabelValues, ObservedSeries } from './series.js';
 
@@ -260,6 +262,13 @@ export class NativeHistogramSeries implements ObservedSeries {
   readonly classicCounts: Float64Array;
   /** Unix milliseconds when the series was created or last reset: its created timestamp. */
   createdMs = Date.now();
+  /**
+   * The classic buckets' exemplars (the last is +Inf), made by the first observation that may
+   * take one. With 'native' there is one, on the +Inf bucket: the one classic bucket written,
+   * where Prometheus (2.x reads a native histogram's exemplars from its classic buckets) and
+   * OpenMetrics find it.
+   */
+  exemplars: ExemplarSlot[] | undefined = undefined;
   private readonly zeroThreshold: number;
   private readonly maxBuckets: number;
   private readonly upperBounds: readonly number[];
@@ -277,11 +286,30 @@ export class NativeHistogramSeries implements ObservedSeries {
 
   /** Adds one observation. NaN is counted (and makes the sum NaN) but lands in no bucket, as in the Go client. */
   observe(value: number): void {
+    this.tally(value);
+  }
+
+  /** `observe`, and the exemplar of the classic bucket it falls in (with 'native', the +Inf one) when that one is due. */
+  observeSampled(value: number): void {
+    const slot = this.tally(value);
+    const exemplars = this.exemplars ?? this.exemplarSlots();
+    if (exemplars[slot].tick !== ticks.now) exemplars[slot] = takeExemplar(exemplars[slot], value);
+  }
+
+  /** `observe`, with these trace IDs (read when the work began) as the exemplar of its classic bucket. */
+  observeWithExemplar(value: number, trace: TraceExemplarLabels): void {
+    const slot = this.tally(value);
+    const exemplars = this.exemplars ?? this.exemplarSlots();
+    exemplars[slot] = keepExemplar(exemplars[slot], trace, value);
+  }
+
+  /** Counts one observation; returns its classic bucket's slot (0, the +Inf one, with 'native'). */
+  private tally(value: number): number {
     this.count++;
     this.sum += value;
     const upperBounds = this.upperBounds;
+    let slot = 0;
     if (upperBounds.length > 0) {
-      let slot = 0;
       const last = upperBounds.length;
       while (slot < last && !(value <= upperBounds[slot])) slot++;
       this.classicCounts[slot]++;
@@ -289,6 +317,13 @@ export class NativeHistogramSeries implements ObservedSeries {
     if (value > this.zeroThreshold) this.record(this.positive, value);
     else if (value < -this.zeroThreshold) this.record(this.negative, -value);
     else if (value === value) this.zeroCount++;
+    return slot;
+  }
+
+  private exemplarSlots(): ExemplarSlot[] {
+    const exemplars = Array.from({ length: this.upperBounds.length + 1 }, () => NO_EXEMPLAR);
+    this.exemplars = exemplars;
+    return exemplars;
   }
 
   /** Back to no observation at the configured schema, created now (`registry.resetMetrics()`). */
@@ -301,6 +336,7 @@ export class NativeHistogramSeries implements ObservedSeries {
     this.negative.clear();
     this.classicCounts.fill(0);
     this.createdMs = Date.now();
+    this.exemplars = undefined;
   }
 
   snapshot(labels: Record<string, string | number> = this.labels): NativeHistogramSnapshot {

@@ -1,5 +1,6 @@
 import { createDigest, readDigest, type DigestCentroid } from '../client/bridge.js';
 import type { ClientSummary } from '../client/registry.js';
+import { createdNow, type CreatedStamp } from './created.js';
 import { MetricFamily, type FamilyOptions, type PublishedMetric, type PublishedValue } from './family.js';
 import type { SummaryShape } from './registration.js';
 import type { LabelValues, ObservedSeries } from './series.js';
@@ -14,6 +15,8 @@ export class SummarySeries implements ObservedSeries {
   pendingCount = 0;
   /** Whether the digest holds this series yet; until then it is published as never observed. */
   digested = false;
+  /** When it started counting: made, or last reset. */
+  created: CreatedStamp = createdNow();
 
   constructor(
     readonly labels: LabelValues,
@@ -24,6 +27,11 @@ export class SummarySeries implements ObservedSeries {
   observe(value: number): void {
     this.pending[this.pendingCount++] = value;
     if (this.pendingCount === PENDING_CAPACITY) this.family.flush(this);
+  }
+
+  /** Summaries take no exemplars (OpenMetrics has none for them). */
+  observeSampled(value: number): void {
+    this.observe(value);
   }
 }
 
@@ -42,6 +50,8 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
   readonly type = 'summary';
   readonly shape: SummaryShape;
   private readonly digest: ClientSummary;
+  /** Where `publish` puts each digested series' created time during one `get()` (collections are synchronous). */
+  private createdByKey: Map<string, number> | undefined;
 
   constructor(options: FamilyOptions) {
     super(options);
@@ -59,13 +69,22 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
   }
 
   override get(): PublishedMetric {
-    const own = this.publishAll(); // flushes pending observations; publishes never-observed series
+    // Each series' created time by its labels, for the digest's series, which come back as labels only.
+    const created = new Map<string, number>();
+    this.createdByKey = created;
+    let own: PublishedMetric;
+    try {
+      own = this.publishAll(); // flushes pending observations; publishes never-observed series
+    } finally {
+      this.createdByKey = undefined;
+    }
     const { percentiles } = this.shape;
     for (const series of readDigest(this.digest, percentiles)) {
       // quantile first, as the client's Summary publishes it
       percentiles.forEach((quantile, index) => own.values.push({ labels: { quantile, ...series.labels }, value: series.quantiles[index] }));
       own.values.push({ labels: series.labels, value: series.sum, metricName: `${this.name}_sum` });
-      own.values.push({ labels: series.labels, value: series.count, metricName: `${this.name}_count` });
+      const createdMs = created.get(this.keyOf(series.labels as LabelValues));
+      own.values.push({ labels: series.labels, value: series.count, metricName: `${this.name}_count`, ...(createdMs !== undefined && { createdMs }) });
     }
     return own;
   }
@@ -88,12 +107,15 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
 
   protected publish(series: SummarySeries, into: PublishedValue[]): void {
     this.flush(series);
-    if (series.digested) return;
+    if (series.digested) {
+      this.createdByKey?.set(this.keyOf(series.labels), series.created.ms);
+      return;
+    }
     // quantile first, as the digest publishes it, so a series keeps its label order after its first observation;
     // NaN, as OpenMetrics says for a quantile over no observation
     for (const quantile of this.shape.percentiles) into.push({ labels: { quantile, ...series.labels }, value: NaN });
     into.push({ labels: series.labels, value: 0, metricName: `${this.name}_sum` });
-    into.push({ labels: series.labels, value: 0, metricName: `${this.name}_count` });
+    into.push({ labels: series.labels, value: 0, metricName: `${this.name}_count`, createdMs: series.created.ms });
   }
 
   /** An idle series dropped (seriesTtlSeconds): its digest goes with it. */
@@ -103,6 +125,7 @@ export class SummaryFamily extends MetricFamily<SummarySeries> {
 
   protected zero(series: SummarySeries): void {
     series.pendingCount = 0;
+    series.created = createdNow();
     if (series.digested) this.digest.remove(series.labels);
     series.digested = false;
   }

@@ -22,10 +22,21 @@ describe('what the decorators write passes real consumers', () => {
     }
     new Jobs().run();
     const { openMetrics, text } = await expositions(registry);
-    expect(openMetrics).toBe('# HELP a A\n# TYPE a counter\na_total 1\n# EOF\n');
+    // a_created: when the series started counting (issue 16), in Unix seconds
+    expect(openMetrics).toMatch(/^# HELP a A\n# TYPE a counter\na_total 1\na_created \d+(\.\d+)?\n# EOF\n$/);
     expect(parseWithPython(openMetrics, 'openmetrics')).toEqual({
       ok: true,
-      families: [{ name: 'a', type: 'counter', documentation: 'A', samples: [{ name: 'a_total', labels: {}, value: 1, exemplar: null }] }],
+      families: [
+        {
+          name: 'a',
+          type: 'counter',
+          documentation: 'A',
+          samples: [
+            { name: 'a_total', labels: {}, value: 1, exemplar: null },
+            { name: 'a_created', labels: {}, value: expect.any(Number), exemplar: null },
+          ],
+        },
+      ],
     });
     expect(parseWithPython(text, 'text')).toMatchObject({ ok: true, families: [{ name: 'a', type: 'counter' }] });
     expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
@@ -41,8 +52,8 @@ describe('what the decorators write passes real consumers', () => {
     const parsed = parseWithPython(openMetrics, 'openmetrics');
     expect(parsed).toMatchObject({ ok: true, families: [{ name: 'job_seconds', type: 'histogram' }] });
     const samples = parsed.ok ? parsed.families[0].samples.map((sample) => sample.name) : [];
-    // Three buckets (0, 1, +Inf: the given Infinity is not repeated), then _sum and _count.
-    expect(samples).toEqual(['job_seconds_bucket', 'job_seconds_bucket', 'job_seconds_bucket', 'job_seconds_sum', 'job_seconds_count']);
+    // Three buckets (0, 1, +Inf: the given Infinity is not repeated), then _sum, _count and _created.
+    expect(samples).toEqual(['job_seconds_bucket', 'job_seconds_bucket', 'job_seconds_bucket', 'job_seconds_sum', 'job_seconds_count', 'job_seconds_created']);
     expect(parseWithPython(text, 'text')).toMatchObject({ ok: true });
     expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
   });

@@ -111,9 +111,14 @@ describe('node:cluster aggregation (issue 5 §4)', () => {
   test('the aggregated metrics are served in OpenMetrics too', async () => {
     const response = await fetchUrl(exposed.url, { headers: { Accept: PROMETHEUS_ACCEPT } });
     expect(response.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
-    expect(sampleLines(response.text, 'method_calls')).toEqual([
+    expect(sampleLines(response.text, 'method_calls_total')).toEqual([
       'method_calls_total{class="Kitchen",method="cook",result="ok"} 7',
       'method_calls_total{class="Kitchen",method="cook",result="error"} 0',
+    ]);
+    // Created (issue 16): since when the sum counts, the earliest any process reported.
+    expect(sampleLines(response.text, 'method_calls_created').map((line) => line.replace(/ [0-9.]+$/, ''))).toEqual([
+      'method_calls_created{class="Kitchen",method="cook",result="ok"}',
+      'method_calls_created{class="Kitchen",method="cook",result="error"}',
     ]);
     expect(response.text.endsWith('# EOF\n')).toBe(true);
     expect(promtoolParseOpenMetrics(response.text)).toMatchObject({ status: 0 });
@@ -208,9 +213,10 @@ describe('node:cluster aggregation (issue 5 §4)', () => {
         { name: 'kitchen_wait_seconds', labels: { quantile: '0.9' }, value: 3, exemplar: null },
         { name: 'kitchen_wait_seconds_sum', labels: {}, value: 12, exemplar: null },
         { name: 'kitchen_wait_seconds_count', labels: {}, value: 6, exemplar: null },
+        { name: 'kitchen_wait_seconds_created', labels: {}, value: expect.any(Number), exemplar: null },
       ],
     });
-    expect(family('kitchen_idle_seconds')?.samples.map((sample) => sample.value)).toEqual(['nan', 'nan', 0, 0]);
+    expect(family('kitchen_idle_seconds')?.samples.map((sample) => sample.value)).toEqual(['nan', 'nan', 0, 0, expect.any(Number)]);
     expect(family('plate_weight_grams')?.samples.map((sample) => [sample.name, sample.labels, sample.value])).toEqual([
       ['plate_weight_grams', { quantile: '0.5', worker: '1' }, 1],
       ['plate_weight_grams', { quantile: '0.5', worker: '2' }, 3],

@@ -182,7 +182,8 @@ describe('honoMetrics()', () => {
     const openMetrics = await fetchUrl(url, { headers: { Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip' } });
     expect(openMetrics.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(openMetrics.headers['content-encoding']).toBe('gzip');
-    expect(sampleLines(openMetrics.text, 'method_calls')).toEqual(CALL_LINES);
+    expect(sampleLines(openMetrics.text, 'method_calls_total')).toEqual(CALL_LINES);
+    expect(sampleLines(openMetrics.text, 'method_calls_created')).toHaveLength(2); // OpenMetrics' created timestamps (issue 16)
     expect(openMetrics.text.endsWith('\n# EOF\n')).toBe(true);
 
     const head = await fetchUrl(`${url}?name[]=method_calls_total`, { method: 'HEAD' });
@@ -234,7 +235,7 @@ describe('honoMetrics()', () => {
     hono.get('/other', (c) => c.text('other'));
     const answer = await hono.request('http://localhost/metrics?name[]=method_calls_total', { headers: { Accept: PROMETHEUS_ACCEPT } });
     expect([answer.status, answer.headers.get('content-type')]).toEqual([200, 'application/openmetrics-text; version=1.0.0; charset=utf-8']);
-    expect(sampleLines(await answer.text(), 'method_calls')).toEqual(CALL_LINES);
+    expect(sampleLines(await answer.text(), 'method_calls_total')).toEqual(CALL_LINES);
     expect(await (await hono.request('/other')).text()).toBe('other');
   });
 

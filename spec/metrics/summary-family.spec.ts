@@ -32,20 +32,27 @@ async function readBack(registry: Registry): Promise<Record<'text' | 'openmetric
   return { text: await read('text'), openmetrics: await read('openmetrics') };
 }
 
-const both = (samples: [string, string | undefined, number | string][]) => ({ text: samples, openmetrics: samples });
+/** The same samples in both formats; OpenMetrics adds the series' `_created` (issue 16), never the text format. */
+const both = (samples: [string, string | undefined, number | string][], createdMs: number) => ({
+  text: samples,
+  openmetrics: [...samples, ['wait_seconds_created', undefined, createdMs / 1000]],
+});
 
 describe('summary quantiles with nothing to summarise', () => {
   test('a summary never observed serves NaN quantiles, 0 for _sum and _count, in both formats', async () => {
     const registry = new Registry();
-    waitSummary(registry).seriesFor({});
+    const series = waitSummary(registry).seriesFor({});
     expect((await renderMetrics({ registry })).body).toContain('wait_seconds{quantile="0.5"} NaN\nwait_seconds{quantile="0.9"} NaN\nwait_seconds_sum 0\nwait_seconds_count 0\n');
     expect(await readBack(registry)).toEqual(
-      both([
-        ['wait_seconds', '0.5', 'nan'],
-        ['wait_seconds', '0.9', 'nan'],
-        ['wait_seconds_sum', undefined, 0],
-        ['wait_seconds_count', undefined, 0],
-      ]),
+      both(
+        [
+          ['wait_seconds', '0.5', 'nan'],
+          ['wait_seconds', '0.9', 'nan'],
+          ['wait_seconds_sum', undefined, 0],
+          ['wait_seconds_count', undefined, 0],
+        ],
+        series.created.ms,
+      ),
     );
   });
 
@@ -57,45 +64,62 @@ describe('summary quantiles with nothing to summarise', () => {
       const series = waitSummary(registry, { maxAgeSeconds: 60, ageBuckets: 3 }).seriesFor({});
       series.observe(2);
       series.observe(2);
+      const createdMs = wallMs;
+      expect(series.created.ms).toBe(createdMs);
       expect(await readBack(registry)).toEqual(
-        both([
-          ['wait_seconds', '0.5', 2],
-          ['wait_seconds', '0.9', 2],
-          ['wait_seconds_sum', undefined, 4],
-          ['wait_seconds_count', undefined, 2],
-        ]),
+        both(
+          [
+            ['wait_seconds', '0.5', 2],
+            ['wait_seconds', '0.9', 2],
+            ['wait_seconds_sum', undefined, 4],
+            ['wait_seconds_count', undefined, 2],
+          ],
+          createdMs,
+        ),
       );
       wallMs += 61_000; // the whole window later
       expect(await readBack(registry)).toEqual(
-        both([
-          ['wait_seconds', '0.5', 'nan'],
-          ['wait_seconds', '0.9', 'nan'],
-          ['wait_seconds_sum', undefined, 4],
-          ['wait_seconds_count', undefined, 2],
-        ]),
+        both(
+          [
+            ['wait_seconds', '0.5', 'nan'],
+            ['wait_seconds', '0.9', 'nan'],
+            ['wait_seconds_sum', undefined, 4],
+            ['wait_seconds_count', undefined, 2],
+          ],
+          createdMs,
+        ),
       );
     } finally {
       wallClock.mockRestore();
     }
   });
 
-  test('an observed 0 stays a quantile of 0, and resetMetrics() brings back NaN', async () => {
+  test('an observed 0 stays a quantile of 0, and resetMetrics() brings back NaN, created anew', async () => {
     const registry = new Registry();
-    const series = waitSummary(registry).seriesFor({});
-    series.observe(0);
-    expect((await readBack(registry)).openmetrics).toEqual([
-      ['wait_seconds', '0.5', 0],
-      ['wait_seconds', '0.9', 0],
-      ['wait_seconds_sum', undefined, 0],
-      ['wait_seconds_count', undefined, 1],
-    ]);
-    registry.resetMetrics();
-    expect((await readBack(registry)).openmetrics).toEqual([
-      ['wait_seconds', '0.5', 'nan'],
-      ['wait_seconds', '0.9', 'nan'],
-      ['wait_seconds_sum', undefined, 0],
-      ['wait_seconds_count', undefined, 0],
-    ]);
+    let wallMs = 1_700_000_000_000;
+    const wallClock = jest.spyOn(Date, 'now').mockImplementation(() => wallMs);
+    try {
+      const series = waitSummary(registry).seriesFor({});
+      series.observe(0);
+      expect((await readBack(registry)).openmetrics).toEqual([
+        ['wait_seconds', '0.5', 0],
+        ['wait_seconds', '0.9', 0],
+        ['wait_seconds_sum', undefined, 0],
+        ['wait_seconds_count', undefined, 1],
+        ['wait_seconds_created', undefined, 1_700_000_000],
+      ]);
+      wallMs += 2_500;
+      registry.resetMetrics();
+      expect((await readBack(registry)).openmetrics).toEqual([
+        ['wait_seconds', '0.5', 'nan'],
+        ['wait_seconds', '0.9', 'nan'],
+        ['wait_seconds_sum', undefined, 0],
+        ['wait_seconds_count', undefined, 0],
+        ['wait_seconds_created', undefined, 1_700_000_002.5],
+      ]);
+    } finally {
+      wallClock.mockRestore();
+    }
   });
 });
 
