@@ -440,3 +440,57 @@ describe('hostile cluster workers and late answers (issue 12 §2, §6, §10)', (
     }
   });
 });
+
+describe('exemplars across cluster workers (issue 16, item 3)', () => {
+  const TRACED_SCRIPT = join(__dirname, 'fixtures/cluster-traced-worker.ts');
+  const forked: Worker[] = [];
+  let exposed: ExposedMetrics;
+
+  beforeAll(async () => {
+    cluster.setupPrimary({ exec: TRACED_SCRIPT, execArgv: ['-r', LOADER], silent: false });
+    forked.push(...(await Promise.all(['a', 'b'].map((digit) => forkWorker({ WORKER_TRACE: digit })))).map((ready) => ready.worker));
+    exposed = await exposeMetrics(0, { host: '127.0.0.1', registry: new Registry(), defaultMetrics: false, cluster: { workerTimeoutSeconds: 2 } });
+  }, 90_000);
+
+  afterAll(async () => {
+    await exposed?.close();
+    await Promise.all(forked.map(stopWorker));
+  });
+
+  function tracedCall(worker: Worker): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker ${worker.id} did not make its traced call`)), 10_000);
+      const onMessage = (message: { type?: string }) => {
+        if (message.type !== 'test-traced-called') return;
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.send({ type: 'test-traced-call' });
+    });
+  }
+
+  const exemplarOf = async (): Promise<string | undefined> => {
+    const response = await fetchUrl(exposed.url, { headers: { Accept: PROMETHEUS_ACCEPT } });
+    const line = sampleLines(response.text, 'method_calls_total').find((sample) => sample.includes('result="ok"'));
+    return /# \{([^}]*)\}/.exec(line ?? '')?.[1];
+  };
+
+  test('the primary serves the newest exemplar any worker took, and it moves to the next worker that calls later', async () => {
+    await tracedCall(forked[0]);
+    expect(await exemplarOf()).toBe(`trace_id="${'a'.repeat(32)}",span_id="${'a'.repeat(16)}"`);
+    // Later than worker a's by a good margin: its exemplar's time (its tick's start) is later too.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await tracedCall(forked[1]);
+    expect(await exemplarOf()).toBe(`trace_id="${'b'.repeat(32)}",span_id="${'b'.repeat(16)}"`);
+  });
+
+  test('the text format writes the summed counter without its exemplar', async () => {
+    const text = await fetchUrl(exposed.url);
+    expect(sampleLines(text.text, 'method_calls_total')).toEqual([
+      'method_calls_total{class="Pantry",method="fetch",result="ok"} 2',
+      'method_calls_total{class="Pantry",method="fetch",result="error"} 0',
+    ]);
+  });
+});
