@@ -54,12 +54,14 @@ export function describeTarballContents(subject: PackageUnderTest): void {
       expect([manifest.main, manifest.types, manifest.bin]).toEqual(['./dist/cjs/index.js', './dist/cjs/index.d.ts', { 'prom-decorators': './dist/cjs/cli.js' }]);
       // Nest only for prom-decorators/nestjs: every peer is optional, so npm installs none the app did not ask for.
       const nest = '^10.0.0 || ^11.0.0 || ^12.0.0';
-      expect(manifest.peerDependencies).toEqual({ '@prometheus-io/client': '^0.16', 'prom-client': '^15', '@nestjs/common': nest, '@nestjs/core': nest });
+      // @opentelemetry/api only for exemplars from the active trace (apps on @prometheus-io/client have it already).
+      expect(manifest.peerDependencies).toEqual({ '@prometheus-io/client': '^0.16', 'prom-client': '^15', '@nestjs/common': nest, '@nestjs/core': nest, '@opentelemetry/api': '^1.3.0' });
       expect(manifest.peerDependenciesMeta).toEqual({
         '@prometheus-io/client': { optional: true },
         'prom-client': { optional: true },
         '@nestjs/common': { optional: true },
         '@nestjs/core': { optional: true },
+        '@opentelemetry/api': { optional: true },
       });
       expect(Object.keys(manifest.dependencies)).toEqual(['reflect-metadata']);
     });
