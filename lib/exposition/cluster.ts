@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { aggregateAcrossWorkers, createGauge, globalRegistry, mergeDigests, metricIn } from '../client/bridge.js';
+import { aggregateAcrossWorkers, createGauge, globalRegistry, isRegistry, mergeDigests, metricIn } from '../client/bridge.js';
 import type { ClientGauge, MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
 import { store } from '../store.js';
@@ -10,6 +10,7 @@ import { SUMMARY_DIGESTS, type SummaryDigests } from '../metrics/summary-family.
 import { collectRegistry, matchesName, type CollectedMetric, type CollectedSample, type CollectFailure, type MetricsSource } from './collect.js';
 import type { SelfMetrics } from './self-metrics.js';
 import { LONGEST_TIMEOUT_SECONDS } from './timers.js';
+import { describeValue, rejectUnknownOptions } from '../options-check.js';
 
 /**
  * node:cluster support, the multiprocess mode of Python's client. Each worker answers the
@@ -76,6 +77,11 @@ interface MetricsResponseMessage {
  * else await exposeMetrics(9100, { cluster: true });     // primary: the sum over workers
  */
 export function clusterWorkerMetrics(options: ClusterWorkerOptions = {}): () => void {
+  const where = 'clusterWorkerMetrics()';
+  rejectUnknownOptions(where, options, ['registry'], (option, problem, fix) => new EndpointOptionsError(where, option, problem, fix));
+  if (options.registry !== undefined && !isRegistry(options.registry)) {
+    throw new EndpointOptionsError(where, 'registry', `registry must be a Registry of the Prometheus client, got ${describeValue(options.registry)}`, 'Pass { registry: new Registry() }, or leave it out for the global register.');
+  }
   const registry = options.registry ?? globalRegistry;
   if (!cluster.isWorker || typeof process.send !== 'function') {
     throw new EndpointOptionsError(
@@ -202,6 +208,10 @@ function staleWorkersGauge(registry: MetricsRegistry, self: SelfMetrics): Cluste
 
 /** The primary's source: its own registry plus every connected worker's, aggregated. `where` names the endpoint in errors. */
 export function clusterSource(registry: MetricsRegistry, options: ClusterAggregationOptions, self: SelfMetrics, where: string): MetricsSource {
+  rejectUnknownOptions(where, options, ['workerTimeoutSeconds'], (option, problem, fix) => new EndpointOptionsError(where, `cluster.${option}`, problem, fix));
+  if (options.workerTimeoutSeconds !== undefined && typeof options.workerTimeoutSeconds !== 'number') {
+    throw new EndpointOptionsError(where, 'cluster.workerTimeoutSeconds', `cluster.workerTimeoutSeconds must be a number of seconds, got ${describeValue(options.workerTimeoutSeconds)}`, 'Pass { cluster: { workerTimeoutSeconds: 3 } } (the default).');
+  }
   const seconds = options.workerTimeoutSeconds ?? 3;
   if (!(seconds > 0)) {
     throw new EndpointOptionsError(

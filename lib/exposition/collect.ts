@@ -1,6 +1,8 @@
 import { defaultLabelsOf, metricsOf, readMetric } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import type { NativeHistogramSnapshot } from '../metrics/native-histogram.js';
+import { exposesSeries } from '../metrics/exposed-series.js';
+import { snapshotSeries, type SeriesSnapshot } from './series-snapshot.js';
 
 
 /** One sample as metric objects return it from `get()` (prom-client's shape, ours too). */
@@ -32,6 +34,11 @@ export interface CollectedMetric {
   openMetricsType?: 'info' | 'stateset';
   /** A native histogram family's series, for the protobuf format (the samples are its classic view). */
   nativeHistograms?: NativeHistogramSnapshot[];
+  /**
+   * Instead of `values`: the series of a family that exposes them directly (see
+   * exposed-series.ts), in a collection made with `{ snapshots: true }`.
+   */
+  series?: SeriesSnapshot;
 }
 
 export interface CollectFailure {
@@ -57,18 +64,36 @@ export interface MetricsSource {
   collect(names?: ReadonlySet<string>, pending?: Set<string>): Promise<Collection>;
 }
 
+export interface CollectOptions {
+  /**
+   * Read the families that expose their series directly (ours) into series snapshots
+   * (`CollectedMetric.series`) instead of sample objects. Only for a consumer that reads
+   * `series`: the renderers and the protobuf encoder do. Default false.
+   */
+  snapshots?: boolean;
+}
+
 /**
  * Calls every metric's `get()` directly instead of `registry.metrics()`: that leaves the
  * registry's content type and its counter objects untouched (prom-client renames counters
  * while rendering OpenMetrics), lets one failing collector be told apart from the rest, and
  * lets two scrapes in different formats share one collection.
  */
-export async function collectRegistry(registry: MetricsRegistry, names?: ReadonlySet<string>, pending?: Set<string>): Promise<Collection> {
+export async function collectRegistry(
+  registry: MetricsRegistry,
+  names?: ReadonlySet<string>,
+  pending?: Set<string>,
+  options: CollectOptions = {},
+): Promise<Collection> {
   const selected = metricsOf<CollectedMetric>(registry).filter(
     (metric) => names === undefined || matchesName(metric.name, names),
   );
   const settled = await Promise.allSettled(
     selected.map((metric) => {
+      if (options.snapshots === true) {
+        const snapshot = readSnapshot(metric);
+        if (snapshot !== undefined) return snapshot;
+      }
       const read = readMetric(metric);
       if (pending !== undefined) {
         pending.add(metric.name);
@@ -87,6 +112,24 @@ export async function collectRegistry(registry: MetricsRegistry, names?: Readonl
   return { metrics, failures, defaultLabels: defaultLabelsOf(registry) };
 }
 
+/** The kinds of family a series snapshot holds: counters and gauges (one value a series) and histograms. */
+const SNAPSHOT_TYPES = new Set(['counter', 'gauge', 'histogram']);
+
+/**
+ * A family that exposes its series, read into a snapshot (synchronously: it answers at once);
+ * undefined for any other metric, and for a family that declines. What the family throws is
+ * a rejection, as a throwing `get()` is.
+ */
+function readSnapshot(metric: object): CollectedMetric | Promise<never> | undefined {
+  if (!exposesSeries(metric) || !SNAPSHOT_TYPES.has(metric.type)) return undefined;
+  try {
+    const series = snapshotSeries(metric);
+    return series === undefined ? undefined : { name: metric.name, help: metric.help, type: metric.type, series };
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /**
  * Whether a family is selected by a `name[]` filter: its registered name, or for a counter
  * the name without `_total` (its OpenMetrics family name) both select it.
@@ -97,7 +140,7 @@ export function matchesName(name: string, names: ReadonlySet<string>): boolean {
 
 /** A registry read through `collectRegistry`. */
 export function registrySource(registry: MetricsRegistry): MetricsSource {
-  return { collect: (names, pending) => collectRegistry(registry, names, pending) };
+  return { collect: (names, pending) => collectRegistry(registry, names, pending, { snapshots: true }) };
 }
 
 /** One collection in progress, which every scrape of the same families joins. */

@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import type { SecureVersion } from 'node:tls';
 import { globalRegistry } from '../client/bridge.js';
 import { EndpointOptionsError } from '../errors.js';
+import { checkOptionType, closestName, describeValue, type OptionErrorFactory } from '../options-check.js';
 import { enableDefaultMetrics } from './default-metrics.js';
 import { metricsHandler } from './handler.js';
-import type { MetricsEndpointOptions } from './scrape.js';
+import { checkEndpointOptions, endpointOptionsOf, type MetricsEndpointOptions } from './scrape.js';
 import { LONGEST_TIMEOUT_SECONDS } from './timers.js';
 
 /** TLS for the metrics server (Prometheus' `scheme: https` with `tls_config`). */
@@ -73,9 +74,10 @@ export interface ExposedMetrics {
  * await exposeMetrics(9100, { host: '127.0.0.1', bearerToken: process.env.METRICS_TOKEN });
  */
 export async function exposeMetrics(port: number, options: ExposeMetricsOptions = {}): Promise<ExposedMetrics> {
+  checkServerOptions(port, options);
   const registry = options.registry ?? globalRegistry;
   const path = options.path ?? '/metrics';
-  const handler = metricsHandler({ ...options, registry, path });
+  const handler = metricsHandler({ ...endpointOptionsOf(options), registry, path });
   const limits = connectionLimits(options);
   const server = createServer(options.tls, limits, handler);
   await listen(server, port, options.host);
@@ -93,6 +95,61 @@ export async function exposeMetrics(port: number, options: ExposeMetricsOptions 
         server.closeAllConnections();
       }),
   };
+}
+
+/** The options exposeMetrics takes besides the endpoint's, once: one added to the interface and not here does not compile. */
+const SERVER_OPTION_KEYS: Record<Exclude<keyof ExposeMetricsOptions, keyof MetricsEndpointOptions>, true> = {
+  host: true,
+  defaultMetrics: true,
+  tls: true,
+  unref: true,
+  headersTimeoutSeconds: true,
+  requestTimeoutSeconds: true,
+  keepAliveTimeoutSeconds: true,
+  idleTimeoutSeconds: true,
+  maxConnections: true,
+};
+const TLS_OPTION_KEYS: Record<keyof ExposeMetricsTlsOptions, true> = { key: true, cert: true, ca: true, requireClientCertificate: true, minVersion: true };
+
+/** The port and every option checked before anything starts, named after exposeMetrics() (the endpoint's with its own). */
+function checkServerOptions(port: unknown, options: ExposeMetricsOptions): void {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new EndpointOptionsError(where, 'port', `port must be a whole number from 0 to 65535, got ${describeValue(port)}`, 'Pass exposeMetrics(9464) (0 picks a free port).');
+  }
+  checkEndpointOptions(options, where, Object.keys(SERVER_OPTION_KEYS));
+  const makeError: OptionErrorFactory = (option, problem, fix) => new EndpointOptionsError(where, option, problem, fix);
+  if (options.host !== undefined && (typeof options.host !== 'string' || options.host === '')) {
+    throw makeError('host', `host must be a host name or address, got ${describeValue(options.host)}`, "Pass { host: '127.0.0.1' }, or leave it out for every interface.");
+  }
+  checkOptionType(options, 'defaultMetrics', 'a boolean', makeError, 'Pass { defaultMetrics: false } to leave them off, or leave it out.');
+  checkOptionType(options, 'unref', 'a boolean', makeError, 'Pass { unref: true } to let the process exit while it serves.');
+  checkOptionType(options, 'tls', 'an object', makeError, 'Pass { tls: { key, cert } } with PEM strings or Buffers.');
+  const { tls } = options;
+  if (tls === undefined) return;
+  const tlsError: OptionErrorFactory = (option, problem, fix) => new EndpointOptionsError(where, `tls.${option}`, problem, fix);
+  const tlsOptions = Object.keys(TLS_OPTION_KEYS);
+  for (const key of Object.keys(tls)) {
+    if (Object.prototype.hasOwnProperty.call(TLS_OPTION_KEYS, key)) continue;
+    const meant = closestName(key, tlsOptions);
+    throw tlsError(
+      key,
+      `unknown option "tls.${key}"${meant === undefined ? '' : ` (did you mean "tls.${meant}"?)`}`,
+      meant === undefined ? `Remove it; tls takes ${tlsOptions.join(', ')}` : `Rename it to "tls.${meant}"`,
+    );
+  }
+  const { requireClientCertificate, minVersion } = tls as { requireClientCertificate?: unknown; minVersion?: unknown };
+  if (requireClientCertificate !== undefined && typeof requireClientCertificate !== 'boolean') {
+    throw tlsError('requireClientCertificate', `tls.requireClientCertificate must be a boolean, got ${describeValue(requireClientCertificate)}`, 'Pass { tls: { key, cert, ca, requireClientCertificate: true } }.');
+  }
+  if (minVersion !== undefined && typeof minVersion !== 'string') {
+    throw tlsError('minVersion', `tls.minVersion must be a string, got ${describeValue(minVersion)}`, "Pass { tls: { key, cert, minVersion: 'TLSv1.3' } }.");
+  }
+  for (const part of ['key', 'cert'] as const) {
+    const value: unknown = tls[part];
+    if (typeof value !== 'string' && !Buffer.isBuffer(value)) {
+      throw tlsError(part, `tls.${part} must be a PEM string or a Buffer, got ${describeValue(value)}`, 'Pass { tls: { key: readFileSync(keyFile), cert: readFileSync(certFile) } }.');
+    }
+  }
 }
 
 /** Node's server settings, in milliseconds (0 for none), from the options in seconds. */

@@ -35,7 +35,8 @@ const METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * await fastify.register(fastifyMetrics, { registry, path: '/metrics' });
  */
 export async function fastifyMetrics(fastify: FastifyInstanceLike, options: FastifyMetricsOptions = {}): Promise<void> {
-  const respond = createScrapeResponder(options, 'fastifyMetrics()');
+  // Fastify passes its own register options (prefix, logLevel, logSerializers) to the plugin too.
+  const respond = createScrapeResponder(options, 'fastifyMetrics()', ['prefix', 'logLevel', 'logSerializers']);
   fastify.route({
     method: METHODS,
     url: options.path ?? '/metrics',

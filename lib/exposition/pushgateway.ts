@@ -2,7 +2,9 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { MetricsRegistry } from '../client/registry.js';
+import { isRegistry } from '../client/bridge.js';
 import { EndpointOptionsError } from '../errors.js';
+import { checkOptionType, describeValue, rejectUnknownOptions, type OptionErrorFactory } from '../options-check.js';
 import { renderMetrics, type RenderedMetrics } from './render.js';
 
 export interface PushMetricsOptions {
@@ -167,7 +169,17 @@ function redactCredentials(text: string): string {
   return `${text.slice(0, start)}${user}***${text.slice(at)}`;
 }
 
+/** Every option of PushMetricsOptions, once: one added there and not here does not compile. */
+const PUSH_OPTION_KEYS: Record<keyof PushMetricsOptions, true> = { url: true, job: true, groupings: true, registry: true, method: true, timeoutMs: true, requestOptions: true };
+
 function validate(options: PushMetricsOptions): URL {
+  const makeError: OptionErrorFactory = (option, problem, fix) => new EndpointOptionsError('pushMetrics()', option, problem, fix);
+  if (options !== undefined && options !== null) {
+    if (typeof options !== 'object' || Array.isArray(options)) {
+      throw new EndpointOptionsError('pushMetrics()', undefined, `options must be an object, got ${describeValue(options)}`, "Pass { url: 'http://localhost:9091', job: 'my_job' }.");
+    }
+    rejectUnknownOptions('pushMetrics()', options, Object.keys(PUSH_OPTION_KEYS), makeError);
+  }
   const url: unknown = options?.url;
   const fix = "Pass { url: 'http://localhost:9091', job: 'my_job' }.";
   if (typeof url !== 'string') throw new EndpointOptionsError('pushMetrics()', 'url', `url must be an http(s) URL string, not ${url === null ? 'null' : typeof url}`, fix);
@@ -188,6 +200,11 @@ function validate(options: PushMetricsOptions): URL {
   if (method !== 'push' && method !== 'pushAdd' && method !== 'delete') {
     throw new EndpointOptionsError('pushMetrics()', 'method', `method ${JSON.stringify(method)} is not 'push', 'pushAdd' or 'delete'`, "Pass method: 'push' (the default: replaces the group), 'pushAdd' (replaces only the metrics pushed) or 'delete'.");
   }
+  if (options.registry !== undefined && !isRegistry(options.registry)) {
+    throw makeError('registry', `registry must be a Registry of the Prometheus client, got ${describeValue(options.registry)}`, 'Pass { registry: new Registry() }, or leave it out for the global register.');
+  }
+  checkOptionType(options, 'groupings', 'an object', makeError, "Pass { groupings: { instance: 'nightly-1' } }.");
+  checkOptionType(options, 'requestOptions', 'an object', makeError, "Pass { requestOptions: { headers: { Authorization: 'Bearer <token>' } } }.");
   const timeoutMs: unknown = options.timeoutMs;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
     throw new EndpointOptionsError('pushMetrics()', 'timeoutMs', `timeoutMs ${String(timeoutMs)} must be a number of milliseconds above 0 and at most ${MAX_TIMEOUT_MS}`, 'Pass { timeoutMs: 10_000 } (the default).');

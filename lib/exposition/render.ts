@@ -2,21 +2,13 @@ import { globalRegistry } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import { warnOnce } from '../log.js';
 import { namesWrittenBy } from '../metrics/registration.js';
+import { BodyWriter } from './body-writer.js';
 import { collectRegistry, type CollectedMetric, type CollectedSample, type Collection } from './collect.js';
 import { contentTypeOf, negotiateExposition, type NameEscaping, type TextExpositionFormat } from './negotiate.js';
-
-/**
- * Why the renderer left something out, the `reason` label of
- * `prom_decorators_exposition_skipped_total`: a family whose names clash with one written
- * before it, a sample whose value is not a number, an exemplar a consumer would refuse.
- */
-export type SkipReason = 'name_clash' | 'invalid_sample' | 'invalid_exemplar';
-
-/** Told of every family, sample or exemplar left out (logged once per metric besides). */
-export type OnSkipped = (reason: SkipReason) => void;
-
-/** OpenMetrics' limit on an exemplar's label names and values together, in code points. */
-const EXEMPLAR_LABELS_LIMIT = 128;
+import { histogramLines, prepareDefaults, scalarLines, snapshotWritesDirectly, type PreparedDefaults } from './render-snapshot.js';
+import { describe, skipped, type OnSkipped } from './skips.js';
+import { snapshotSamples } from './snapshot-samples.js';
+import { canonicalLabelValue, escapeLabelValue, escapeOpenMetricsHelp, escapeTextHelp, formatExemplar, formatValue, labelPairs } from './text-format.js';
 
 /**
  * Writes a collection in either exposition format. Nothing here mutates the metric objects,
@@ -26,10 +18,23 @@ const EXEMPLAR_LABELS_LIMIT = 128;
  * invalid exemplar are left out, logged once per metric and reported to `onSkipped`.
  */
 export function renderCollection(collection: Collection, format: TextExpositionFormat, onSkipped?: OnSkipped): string {
-  const families = writableFamilies(collection, onSkipped).map((metric) => renderFamily(metric, format, collection.defaultLabels, onSkipped));
-  if (format === 'openmetrics') return families.length === 0 ? '# EOF\n' : `${families.join('\n')}\n# EOF\n`;
-  // Blank lines between families, as prom-client's `registry.metrics()` writes them.
-  return families.length === 0 ? '' : `${families.join('\n\n')}\n`;
+  return renderBody(collection, format, onSkipped).toString('utf8');
+}
+
+/** `renderCollection`, as the UTF-8 bytes an endpoint sends. */
+export function renderBody(collection: Collection, format: TextExpositionFormat, onSkipped?: OnSkipped): Buffer {
+  const openMetrics = format === 'openmetrics';
+  const defaults = prepareDefaults(collection.defaultLabels);
+  const body = new BodyWriter();
+  let first = true;
+  for (const metric of writableFamilies(collection, onSkipped)) {
+    // Blank lines between families in the text format, as prom-client's `registry.metrics()` writes them.
+    if (!first && !openMetrics) body.write('\n');
+    first = false;
+    renderFamily(metric, format, collection.defaultLabels, defaults, onSkipped, body);
+  }
+  if (openMetrics) body.write('# EOF\n');
+  return body.finish();
 }
 
 /**
@@ -71,12 +76,15 @@ function familyNames(metric: CollectedMetric): string[] {
   return names;
 }
 
+/** A family's lines, each ending in a newline: its HELP and TYPE, then its samples. */
 function renderFamily(
   metric: CollectedMetric,
   format: TextExpositionFormat,
   defaultLabels: Record<string, string | number>,
+  defaults: PreparedDefaults,
   onSkipped: OnSkipped | undefined,
-): string {
+  body: BodyWriter,
+): void {
   const openMetrics = format === 'openmetrics';
   const isCounter = metric.type === 'counter';
   const isInfo = openMetrics && metric.openMetricsType === 'info';
@@ -84,16 +92,38 @@ function renderFamily(
   let familyName = metric.name;
   if (openMetrics && isCounter) familyName = metric.name.replace(/_total$/, '');
   else if (isInfo) familyName = metric.name.replace(/_info$/, '');
+  body.write(`# HELP ${familyName} ${openMetrics ? escapeOpenMetricsHelp(metric.help) : escapeTextHelp(metric.help)}\n# TYPE ${familyName} ${typeName(metric, format)}\n`);
+  const series = metric.series;
+  if (series !== undefined && snapshotWritesDirectly(series, metric.type, defaults)) {
+    const createdName = openMetrics && hasCreated(metric) ? `${isCounter ? familyName : metric.name}_created` : undefined;
+    const lines = { name: metric.name, openMetrics, createdName, defaults, onSkipped };
+    if (metric.type === 'histogram') histogramLines(series, lines, body);
+    else scalarLines(openMetrics && isCounter ? `${familyName}_total` : metric.name, series, lines, body);
+    return;
+  }
+  const samples = series === undefined ? (metric.values ?? []) : snapshotSamples(metric.type, metric.name, series);
+  body.write(sampleLines(metric, samples, { openMetrics, isCounter, isInfo, familyName, defaultLabels }, onSkipped));
+}
+
+interface SampleContext {
+  openMetrics: boolean;
+  isCounter: boolean;
+  isInfo: boolean;
+  familyName: string;
+  defaultLabels: Record<string, string | number>;
+}
+
+/** The general path: a family's lines from its sample objects, whatever wrote them. */
+function sampleLines(metric: CollectedMetric, samples: readonly CollectedSample[], context: SampleContext, onSkipped: OnSkipped | undefined): string {
+  const { openMetrics, isCounter, isInfo, familyName, defaultLabels } = context;
   // OpenMetrics writes `le` and `quantile` in the canonical number form its parsers compare.
   const canonicalLabel = !openMetrics ? undefined : metric.type === 'histogram' ? 'le' : metric.type === 'summary' ? 'quantile' : undefined;
-  const lines = [
-    `# HELP ${familyName} ${openMetrics ? escapeOpenMetricsHelp(metric.help) : escapeTextHelp(metric.help)}`,
-    `# TYPE ${familyName} ${typeName(metric, format)}`,
-  ];
-  const hasDefaultLabels = Object.keys(defaultLabels).length > 0;
   // OpenMetrics' `_created` after the sample that ends each series (see CollectedSample.createdMs).
   const createdName = openMetrics && hasCreated(metric) ? `${isCounter ? familyName : metric.name}_created` : undefined;
-  for (const sample of metric.values ?? []) {
+  // A client histogram shares one label object between a series' samples: its text is made once per render.
+  const sharedTexts = new Map<object, string>();
+  let text = '';
+  for (const sample of samples) {
     const value = sample.value;
     if (typeof value !== 'number') {
       skipped(onSkipped, 'invalid_sample', metric.name, `a sample whose value is not a number (${describe(value)}) is left out of the exposition`);
@@ -102,16 +132,56 @@ function renderFamily(
     let sampleName = sample.metricName ?? metric.name;
     if (openMetrics && isCounter && sampleName === familyName) sampleName = `${familyName}_total`;
     else if (isInfo && sampleName === familyName) sampleName = `${familyName}_info`;
-    const labels = formatLabels(labelsOf(sample, defaultLabels, hasDefaultLabels), canonicalLabel);
-    let line = `${sampleName}${labels} ${formatValue(value)}`;
+    const pairs = samplePairs(sample, defaultLabels, canonicalLabel, sharedTexts);
+    const labels = pairs === '' ? '' : `{${pairs}}`;
+    text += `${sampleName}${labels} ${formatValue(value)}`;
     if (openMetrics && sample.exemplar != null && carriesExemplar(metric.type, sampleName)) {
-      line += formatExemplar(sample.exemplar, metric.name, onSkipped);
+      text += formatExemplar(sample.exemplar, metric.name, onSkipped);
     }
-    lines.push(line);
+    text += '\n';
     const createdMs = sample.createdMs;
-    if (createdName !== undefined && typeof createdMs === 'number' && Number.isFinite(createdMs)) lines.push(`${createdName}${labels} ${formatValue(createdMs / 1000)}`);
+    if (createdName !== undefined && typeof createdMs === 'number' && Number.isFinite(createdMs)) text += `${createdName}${labels} ${formatValue(createdMs / 1000)}\n`;
   }
-  return lines.join('\n');
+  return text;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const NO_OWN_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * A sample's labels as written, what `labelsOf` gives, without building the merged object: its
+ * own labels not among the shared ones, the default labels neither sets, the shared labels.
+ */
+function samplePairs(
+  sample: CollectedSample,
+  defaultLabels: Record<string, string | number>,
+  canonicalLabel: 'le' | 'quantile' | undefined,
+  sharedTexts: Map<object, string>,
+): string {
+  const own = sample.labels ?? NO_OWN_LABELS;
+  const shared = sample.sharedLabels;
+  let text = '';
+  for (const name in own) {
+    const value = own[name];
+    if (value === undefined || (shared !== undefined && hasOwn.call(shared, name))) continue;
+    text += `${text === '' ? '' : ','}${labelPair(name, value, canonicalLabel)}`;
+  }
+  for (const name in defaultLabels) {
+    const value = defaultLabels[name];
+    if (value === undefined || hasOwn.call(own, name) || (shared !== undefined && hasOwn.call(shared, name))) continue;
+    text += `${text === '' ? '' : ','}${labelPair(name, value, canonicalLabel)}`;
+  }
+  if (shared === undefined) return text;
+  let sharedText = sharedTexts.get(shared);
+  if (sharedText === undefined) {
+    sharedText = labelPairs(shared, canonicalLabel);
+    sharedTexts.set(shared, sharedText);
+  }
+  return text === '' ? sharedText : sharedText === '' ? text : `${text},${sharedText}`;
+}
+
+function labelPair(name: string, value: string | number, canonicalLabel: 'le' | 'quantile' | undefined): string {
+  return `${name}="${name === canonicalLabel ? canonicalLabelValue(value) : escapeLabelValue(String(value))}"`;
 }
 
 /** The families OpenMetrics gives a `_created`: counters, histograms and summaries (never Info or Enum). */
@@ -152,158 +222,6 @@ function carriesExemplar(type: string, sampleName: string): boolean {
   return (type === 'counter' && sampleName.endsWith('_total')) || (type === 'histogram' && sampleName.endsWith('_bucket'));
 }
 
-/**
- * ` # {labels} value [timestamp]`, or nothing for an exemplar never set and for one a
- * consumer would refuse (the sample keeps its line): a value that is not a finite number (a
- * client `inc()` that threw while setting it leaves `null` behind), a timestamp that is not
- * one, labels over OpenMetrics' 128 characters.
- */
-function formatExemplar(exemplar: NonNullable<CollectedSample['exemplar']>, metricName: string, onSkipped: OnSkipped | undefined): string {
-  const valid = validExemplar(exemplar, metricName, onSkipped);
-  if (valid === undefined) return '';
-  const labels = formatLabels(valid.labelSet, undefined);
-  return ` # ${labels === '' ? '{}' : labels} ${formatValue(valid.value)}${valid.timestamp === undefined ? '' : ` ${valid.timestamp}`}`;
-}
-
-/** An exemplar every format can write: its label set, a finite value, a timestamp in Unix seconds if any. */
-export interface ValidExemplar {
-  labelSet: Record<string, string | number>;
-  value: number;
-  timestamp?: number;
-}
-
-/**
- * The exemplar when a consumer would take it; undefined for one never set, and for one that
- * is skipped (logged once per metric, reported to `onSkipped`): a value that is not a finite
- * number (a client `inc()` that threw while setting it leaves `null` behind), a timestamp that
- * is not one, labels over OpenMetrics' 128 characters.
- */
-export function validExemplar(exemplar: NonNullable<CollectedSample['exemplar']>, metricName: string, onSkipped: OnSkipped | undefined): ValidExemplar | undefined {
-  const { labelSet, value, timestamp } = exemplar;
-  if (labelSet === undefined && value === undefined) return undefined;
-  let problem: string | undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) problem = `an exemplar whose value is not a finite number (${describe(value)})`;
-  else if (timestamp !== undefined && (typeof timestamp !== 'number' || !Number.isFinite(timestamp))) {
-    problem = `an exemplar whose timestamp is not a finite number (${describe(timestamp)})`;
-  } else if (typeof labelSet !== 'object' || labelSet === null) problem = `an exemplar without a label set (${describe(labelSet)})`;
-  else if (exemplarLabelsLength(labelSet) > EXEMPLAR_LABELS_LIMIT) {
-    problem = `an exemplar whose labels are longer than OpenMetrics' ${EXEMPLAR_LABELS_LIMIT} characters`;
-  }
-  if (problem !== undefined) {
-    skipped(onSkipped, 'invalid_exemplar', metricName, `${problem} is left out of the exposition; its sample is kept`);
-    return undefined;
-  }
-  return { labelSet: labelSet!, value: value as number, timestamp };
-}
-
-/** Label names and values together, in code points, as OpenMetrics counts them. */
-function exemplarLabelsLength(labels: Record<string, string | number>): number {
-  let length = 0;
-  for (const name in labels) {
-    const value = labels[name];
-    if (value === undefined) continue;
-    length += codePoints(name) + codePoints(String(value));
-  }
-  return length;
-}
-
-function codePoints(text: string): number {
-  let count = 0;
-  for (let index = 0; index < text.length; index++) {
-    const unit = text.charCodeAt(index);
-    // A low surrogate completes a pair counted at its high half.
-    if (unit < 0xdc00 || unit > 0xdfff) count++;
-  }
-  return count;
-}
-
-export function skipped(onSkipped: OnSkipped | undefined, reason: SkipReason, metricName: string, what: string): void {
-  warnOnce(`exposition-${reason}:${metricName}`, `metric "${metricName}": ${what} (logged once per metric; counted in prom_decorators_exposition_skipped_total)`);
-  onSkipped?.(reason);
-}
-
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-  if (value === null || value === undefined || typeof value === 'number') return String(value);
-  return typeof value;
-}
-
-function formatLabels(labels: Record<string, string | number | undefined>, canonicalLabel: 'le' | 'quantile' | undefined): string {
-  let text = '';
-  for (const name in labels) {
-    const value = labels[name];
-    if (value === undefined) continue;
-    const written = name === canonicalLabel ? canonicalLabelValue(value) : escapeLabelValue(String(value));
-    text += `${text === '' ? '' : ','}${name}="${written}"`;
-  }
-  return text === '' ? '' : `{${text}}`;
-}
-
-function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}
-
-/**
- * Bucket bounds and quantiles repeat across every series of a family (and across scrapes):
- * their canonical forms are remembered, so a scrape of many histograms converts each once.
- */
-const canonicalForms = new Map<string | number, string>();
-const CANONICAL_FORMS_LIMIT = 4096;
-
-/** An `le` or `quantile` value (a number from our histograms, a number or a string from the client's) in canonical form. */
-function canonicalLabelValue(value: string | number): string {
-  const known = canonicalForms.get(value);
-  if (known !== undefined) return known;
-  const number = typeof value === 'number' ? value : Number(value);
-  // A string that is no number at all is written as given: no consumer can read it either way.
-  const form = typeof value === 'string' && Number.isNaN(number) && value !== 'NaN' ? escapeLabelValue(value) : canonicalNumber(number);
-  if (canonicalForms.size >= CANONICAL_FORMS_LIMIT) canonicalForms.clear();
-  canonicalForms.set(value, form);
-  return form;
-}
-
-/**
- * The number form the Go client writes (`strconv.FormatFloat(f, 'g', -1, 64)`, with `.0` on
- * integers) and Python's `floatToGoString` mirrors: `1.0`, `0.005`, `1e-09`, `1e+06`,
- * `1.2345675e+06`, `+Inf`. (Python writes `1e+010` for 1e10 through 1e15 and `-1000000.0`
- * for negatives beyond -1e6, where Go writes `1e+10` and `-1e+06`: we follow Go there.)
- */
-export function canonicalNumber(value: number): string {
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === 0) return '0.0';
-  // Shortest round-trip digits, as both Go and Python choose them.
-  const exponential = value.toExponential();
-  const at = exponential.indexOf('e');
-  const exponent = Number(exponential.slice(at + 1));
-  if (exponent < -4 || exponent >= 6) {
-    const digits = exponential.slice(at + 2);
-    return `${exponential.slice(0, at)}e${exponential[at + 1]}${digits.length < 2 ? '0' : ''}${digits}`;
-  }
-  const fixed = String(value);
-  return fixed.includes('.') ? fixed : `${fixed}.0`;
-}
-
-function escapeTextHelp(help: string): string {
-  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-function escapeOpenMetricsHelp(help: string): string {
-  return escapeTextHelp(help).replace(/"/g, '\\"');
-}
-
-const NEEDS_ESCAPING = /[\\\n"]/;
-
-function escapeLabelValue(value: string): string {
-  // Most label values need no escaping: one test spares three replace passes.
-  if (!NEEDS_ESCAPING.test(value)) return value;
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
 const TEXT_FORMATS: readonly TextExpositionFormat[] = ['text', 'openmetrics'];
 
 export interface RenderMetricsOptions {
@@ -336,7 +254,7 @@ export async function renderMetrics(options: RenderMetricsOptions = {}): Promise
   // The text formats only: a body that is a string (the protobuf format is served by the endpoints).
   const { format, escaping } = negotiateExposition(options.accept, TEXT_FORMATS) as { format: TextExpositionFormat; escaping?: NameEscaping };
   const names = options.names === undefined ? undefined : new Set(options.names);
-  const collection = await collectRegistry(options.registry ?? globalRegistry, names);
+  const collection = await collectRegistry(options.registry ?? globalRegistry, names, undefined, { snapshots: true });
   if (collection.failures.length > 0) {
     const failure = collection.failures[0];
     throw new Error(`collecting metric "${failure.name}" failed`, { cause: failure.error });

@@ -1,14 +1,16 @@
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import { globalRegistry } from '../client/bridge.js';
+import { constants, gzip, type ZlibOptions } from 'node:zlib';
+import { globalRegistry, isRegistry } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
 import { warnOnce } from '../log.js';
+import { checkAbsolutePath, checkOptionType, describeValue, rejectUnknownOptions, type OptionErrorFactory } from '../options-check.js';
 import { clusterSource, type ClusterAggregationOptions } from './cluster.js';
 import { registrySource, sharedCollections, type Collection, type SharedCollections } from './collect.js';
 import { acceptsGzip, contentTypeOf, negotiateExposition } from './negotiate.js';
 import { encodeCollection } from './protobuf/encode.js';
-import { renderCollection, type OnSkipped } from './render.js';
+import { renderBody } from './render.js';
+import type { OnSkipped } from './skips.js';
 import { LONGEST_TIMEOUT_SECONDS } from './timers.js';
 import { checkAuthorization, validateAuthOptions, type EndpointAuthOptions } from './security.js';
 import { detachedSelfMetrics, selfMetricsFor, type SelfMetrics } from './self-metrics.js';
@@ -81,10 +83,22 @@ export type ScrapeResponder = (request: ScrapeRequest) => Promise<ScrapeResponse
 const ALLOW = 'GET, HEAD, OPTIONS';
 /** zlib's thread pool, so compressing a large body does not stall the app's event loop. */
 const gzipInBackground = promisify(gzip);
+/**
+ * zlib's fastest level. An exposition repeats its names and labels line after line, so level 1
+ * already takes it to about 4.7 % of its size (level 6, zlib's default and Go promhttp's
+ * choice, to 3.9 %) in a fifth of the time: 1.3 ms against 6.0 ms for 10,000 series (884 KB),
+ * 10 ms against 59 ms for 100,000. A scrape's CPU is the app's; a few KB more on the wire are
+ * nobody's. The larger chunks spare zlib round trips to the thread pool on large bodies.
+ */
+const GZIP_OPTIONS: ZlibOptions = { level: constants.Z_BEST_SPEED, chunkSize: 64 * 1024 };
 
-/** The one request-handling code path behind exposeMetrics, metricsHandler, Koa and Fastify. */
-export function createScrapeResponder(options: MetricsEndpointOptions, where: string): ScrapeResponder {
-  const settings = validate(options, where);
+/**
+ * The one request-handling code path behind exposeMetrics, metricsHandler, Koa, Fastify, Hono
+ * and Nest. Checks `options` first (see checkEndpointOptions); `ownOptions` are the keys the
+ * caller's options may hold besides the endpoint's (Fastify's register options).
+ */
+export function createScrapeResponder(options: MetricsEndpointOptions, where: string, ownOptions: readonly string[] = []): ScrapeResponder {
+  const settings = checkEndpointOptions(options, where, ownOptions);
   const registry = options.registry ?? globalRegistry;
   const self: SelfMetrics = options.selfMetrics === false ? detachedSelfMetrics() : selfMetricsFor(registry);
   const source: SharedCollections = sharedCollections(
@@ -152,14 +166,14 @@ export function createScrapeResponder(options: MetricsEndpointOptions, where: st
       if (settings.onError === 'fail') return plain(500, `Collecting metric "${collection.failures[0].name}" failed`);
     }
     const { format, escaping } = negotiateExposition(request.header('accept'));
-    let body = format === 'protobuf' ? encodeCollection(collection, countSkipped) : Buffer.from(renderCollection(collection, format, countSkipped), 'utf8');
+    let body = format === 'protobuf' ? encodeCollection(collection, countSkipped) : renderBody(collection, format, countSkipped);
     const headers: Record<string, string | string[]> = {
       'Content-Type': contentTypeOf(format, escaping),
       Vary: 'Accept, Accept-Encoding',
       'Cache-Control': 'no-store',
     };
     if (settings.compression && acceptsGzip(request.header('accept-encoding'))) {
-      body = await gzipInBackground(body);
+      body = await gzipInBackground(body, GZIP_OPTIONS);
       headers['Content-Encoding'] = 'gzip';
     }
     headers['Content-Length'] = String(body.length);
@@ -236,19 +250,61 @@ interface Settings {
   onError: 'fail' | 'continue';
 }
 
-function validate(options: MetricsEndpointOptions, where: string): Settings {
-  const path = options.path ?? '/metrics';
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new EndpointOptionsError(where, 'path', `path ${JSON.stringify(path)} must start with "/"`, "Pass { path: '/metrics' }.");
+/** Every option of MetricsEndpointOptions, once: an option added there and not here does not compile. */
+const ENDPOINT_OPTION_KEYS: Record<keyof MetricsEndpointOptions, true> = {
+  registry: true,
+  path: true,
+  compression: true,
+  maxConcurrentScrapes: true,
+  timeoutSeconds: true,
+  onError: true,
+  selfMetrics: true,
+  cluster: true,
+  basicAuth: true,
+  bearerToken: true,
+};
+
+/** The options every way of serving the metrics takes, for an entry point that passes them on with options of its own. */
+export const ENDPOINT_OPTIONS = Object.keys(ENDPOINT_OPTION_KEYS) as readonly (keyof MetricsEndpointOptions)[];
+
+/** Only the endpoint's options of `options` (an entry point's own left out). */
+export function endpointOptionsOf(options: MetricsEndpointOptions): MetricsEndpointOptions {
+  const endpoint: Record<string, unknown> = {};
+  for (const key of ENDPOINT_OPTIONS) if (options[key] !== undefined) endpoint[key] = options[key];
+  return endpoint as MetricsEndpointOptions;
+}
+
+/**
+ * Checks the endpoint's options where they are given, naming `where`: unknown ones (with the
+ * option a typo was probably meant to be; `ownOptions` are the other options `where` takes),
+ * values of the wrong type, a path that is not absolute, out-of-range numbers, empty secrets.
+ */
+export function checkEndpointOptions(options: MetricsEndpointOptions, where: string, ownOptions: readonly string[] = []): Settings {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new EndpointOptionsError(where, undefined, `options must be an object, got ${describeValue(options)}`, 'Pass { ... }, or nothing for the defaults.');
   }
+  const makeError: OptionErrorFactory = (option, problem, fix) => new EndpointOptionsError(where, option, problem, fix);
+  rejectUnknownOptions(where, options, [...ENDPOINT_OPTIONS, ...ownOptions], makeError);
+  if (options.registry !== undefined && !isRegistry(options.registry)) {
+    throw makeError('registry', `registry must be a Registry of the Prometheus client, got ${describeValue(options.registry)}`, 'Pass { registry: new Registry() }, or leave it out for the global register.');
+  }
+  const path = options.path ?? '/metrics';
+  checkAbsolutePath(path, 'path', makeError, "Pass { path: '/metrics' }.");
+  checkOptionType(options, 'compression', 'a boolean', makeError, 'Pass { compression: false } to never gzip, or leave it out.');
+  checkOptionType(options, 'selfMetrics', 'a boolean', makeError, 'Pass { selfMetrics: false } to count no scrapes, or leave it out.');
+  const { cluster } = options;
+  if (cluster !== undefined && typeof cluster !== 'boolean' && (cluster === null || typeof cluster !== 'object' || Array.isArray(cluster))) {
+    throw makeError('cluster', `cluster must be a boolean or an object, got ${describeValue(cluster)}`, 'Pass { cluster: true }, or { cluster: { workerTimeoutSeconds: 3 } }.');
+  }
+  checkOptionType(options, 'maxConcurrentScrapes', 'a number', makeError, 'Pass { maxConcurrentScrapes: 10 }.');
   const maxConcurrentScrapes = options.maxConcurrentScrapes ?? 10;
   if (!Number.isInteger(maxConcurrentScrapes) || maxConcurrentScrapes < 1) {
-    throw new EndpointOptionsError(where, 'maxConcurrentScrapes', `maxConcurrentScrapes ${maxConcurrentScrapes} must be a whole number of at least 1`, 'Pass { maxConcurrentScrapes: 10 }.');
+    throw makeError('maxConcurrentScrapes', `maxConcurrentScrapes ${maxConcurrentScrapes} must be a whole number of at least 1`, 'Pass { maxConcurrentScrapes: 10 }.');
   }
+  checkOptionType(options, 'timeoutSeconds', 'a number', makeError, 'Pass { timeoutSeconds: 10 }.');
   const timeoutSeconds = options.timeoutSeconds ?? 10;
-  if (typeof timeoutSeconds !== 'number' || !(timeoutSeconds > 0) || (timeoutSeconds > LONGEST_TIMEOUT_SECONDS && timeoutSeconds !== Infinity)) {
-    throw new EndpointOptionsError(
-      where,
+  if (!(timeoutSeconds > 0) || (timeoutSeconds > LONGEST_TIMEOUT_SECONDS && timeoutSeconds !== Infinity)) {
+    throw makeError(
       'timeoutSeconds',
       `timeoutSeconds ${timeoutSeconds} must be a number above 0 and at most ${LONGEST_TIMEOUT_SECONDS} (about 24.8 days; Infinity for none)`,
       'Pass { timeoutSeconds: 10 }.',
@@ -256,7 +312,12 @@ function validate(options: MetricsEndpointOptions, where: string): Settings {
   }
   const onError = options.onError ?? 'fail';
   if (onError !== 'fail' && onError !== 'continue') {
-    throw new EndpointOptionsError(where, 'onError', `onError ${JSON.stringify(onError)} is not 'fail' or 'continue'`, "Pass { onError: 'continue' } to serve what could be collected.");
+    throw makeError('onError', `onError ${JSON.stringify(onError)} is not 'fail' or 'continue'`, "Pass { onError: 'continue' } to serve what could be collected.");
+  }
+  const { basicAuth } = options as { basicAuth?: unknown };
+  if (basicAuth !== undefined && (basicAuth === null || typeof basicAuth !== 'object' || Array.isArray(basicAuth))) {
+    // Never the value itself: it may be the credentials.
+    throw makeError('basicAuth', `basicAuth must be an object, got ${typeof basicAuth === 'string' ? 'a string' : describeValue(basicAuth)}`, "Pass { basicAuth: { username: 'prometheus', password: '<secret>' } }.");
   }
   validateAuthOptions(options, where);
   return { path, compression: options.compression !== false, maxConcurrentScrapes, timeoutSeconds, onError };

@@ -21,10 +21,11 @@ export class InFlightFamily extends GaugeFamily {
   /** Requests that started and have not ended, by their response; shared by every middleware on this registry. */
   readonly live = new Map<object, LiveRequest>();
 
-  protected override publishAll() {
+  /** Before every read of the series, `get()` and the exposition's alike. */
+  protected override beforeCollect(): void {
     this.reset();
     for (const request of this.live.values()) this.seriesFor({ method: request.method, route: boundedLabelValue(request.currentRoute()) }, ['route']).value++;
-    return super.publishAll();
+    super.beforeCollect();
   }
 }
 

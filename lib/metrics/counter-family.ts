@@ -1,5 +1,6 @@
 import { NO_EXEMPLAR } from '../exemplars/exemplar-slot.js';
 import { createdNow, type CreatedStamp } from './created.js';
+import type { SeriesVisitor } from './exposed-series.js';
 import { MetricFamily, type PublishedValue } from './family.js';
 import type { CountSeries, LabelValues } from './series.js';
 
@@ -23,6 +24,10 @@ export class CounterFamily extends MetricFamily<CounterSeries> {
     const exemplar = series.exemplar.exemplar;
     if (exemplar !== undefined) sample.exemplar = exemplar;
     into.push(sample);
+  }
+
+  protected expose(series: CounterSeries, visitor: SeriesVisitor): void {
+    visitor.scalar(series.labels, series.value, series.created.ms, series.exemplar.exemplar);
   }
 
   /** Back to 0, created now; its exemplar (of counts now gone) with it. */

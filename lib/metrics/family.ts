@@ -1,5 +1,6 @@
 import type { PublishedExemplar } from '../exemplars/exemplar-slot.js';
 import { warnOnce } from '../log.js';
+import { EXPOSE_SERIES, type SeriesVisitor } from './exposed-series.js';
 import { METRIC_SHAPE, type MetricShape, type ShapedMetric } from './registration.js';
 import type { LabelValues } from './series.js';
 
@@ -213,11 +214,32 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
    * `getForPromString()` does.
    */
   protected publishAll(shared = false): PublishedMetric {
-    if (this.expiring.size > 0) this.dropIdle();
+    this.beforeCollect();
     const values: PublishedValue[] = [];
     for (const series of this.seriesByKey.values()) this.publish(series, values, shared);
+    this.afterCollect();
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
+
+  /**
+   * The exposition's read (see exposed-series.ts): each series' numbers handed to `visitor`,
+   * no sample object made. False for a family that has no `expose` (read with `get()`).
+   */
+  [EXPOSE_SERIES](visitor: SeriesVisitor): boolean {
+    if (this.expose === undefined) return false;
+    this.beforeCollect();
+    for (const series of this.seriesByKey.values()) this.expose(series, visitor);
+    this.afterCollect();
+    return true;
+  }
+
+  /** Collect time, before any series is read: the idle ones leave. A family that recounts its series at collect time extends it. */
+  protected beforeCollect(): void {
+    if (this.expiring.size > 0) this.dropIdle();
+  }
+
+  /** Collect time, after every series was read. */
+  protected afterCollect(): void {}
 
   /** `registry.resetMetrics()`: every series back to zero; the series themselves stay. */
   reset(): void {
@@ -226,6 +248,8 @@ export abstract class MetricFamily<S extends { labels: LabelValues }> implements
 
   protected abstract createSeries(labels: LabelValues): S;
   protected abstract publish(series: S, into: PublishedValue[], shared: boolean): void;
+  /** One series to the exposition's visitor; a family without it is read through `get()` (a summary's quantiles). */
+  protected expose?(series: S, visitor: SeriesVisitor): void;
 
   /**
    * One sample of a series. With `shared`, the series' labels go in `sharedLabels` and only

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { SeriesVisitor } from './exposed-series.js';
 import { MetricFamily, type FamilyOptions, type PublishedValue } from './family.js';
 import type { LabelValues, NumberSeries } from './series.js';
 
@@ -32,6 +33,10 @@ export class GaugeFamily extends MetricFamily<GaugeSeries> {
 
   protected publish(series: GaugeSeries, into: PublishedValue[], shared: boolean): void {
     into.push(this.sample(series, series.value, shared));
+  }
+
+  protected expose(series: GaugeSeries, visitor: SeriesVisitor): void {
+    visitor.scalar(series.labels, series.value);
   }
 
   protected zero(series: GaugeSeries): void {
@@ -70,10 +75,8 @@ export class TimestampFamily extends MetricFamily<TimestampSeries> {
     super({ aggregator: 'max', ...options });
   }
 
-  protected override publishAll(shared = false) {
-    const published = super.publishAll(shared);
+  protected override afterCollect(): void {
     this.epochOffsetMs = epochOffsetMs();
-    return published;
   }
 
   protected createSeries(labels: LabelValues): TimestampSeries {
@@ -81,11 +84,20 @@ export class TimestampFamily extends MetricFamily<TimestampSeries> {
   }
 
   protected publish(series: TimestampSeries, into: PublishedValue[], shared: boolean): void {
+    into.push(this.sample(series, this.secondsOf(series), shared));
+  }
+
+  protected expose(series: TimestampSeries, visitor: SeriesVisitor): void {
+    visitor.scalar(series.labels, this.secondsOf(series));
+  }
+
+  /** The series' time in Unix seconds, converted once per recorded time. */
+  private secondsOf(series: TimestampSeries): number {
     if (series.value !== series.convertedFrom) {
       series.convertedFrom = series.value;
       series.seconds = series.value === 0 ? 0 : (this.epochOffsetMs + series.value) / 1000;
     }
-    into.push(this.sample(series, series.seconds, shared));
+    return series.seconds;
   }
 
   protected zero(series: TimestampSeries): void {

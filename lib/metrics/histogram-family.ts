@@ -1,6 +1,7 @@
 import type { TraceExemplarLabels } from '../exemplars/active-trace.js';
 import { keepExemplar, NO_EXEMPLAR, takeExemplar, ticks, type ExemplarSlot } from '../exemplars/exemplar-slot.js';
 import { createdNow, type CreatedStamp } from './created.js';
+import type { SeriesVisitor } from './exposed-series.js';
 import { MetricFamily, type FamilyOptions, type PublishedValue } from './family.js';
 import type { LabelValues, ObservedSeries } from './series.js';
 
@@ -108,6 +109,10 @@ export class HistogramFamily extends MetricFamily<HistogramSeries> {
     const count = this.sample(series, series.count, shared, `${this.name}_count`);
     count.createdMs = series.created.ms;
     into.push(count);
+  }
+
+  protected expose(series: HistogramSeries, visitor: SeriesVisitor): void {
+    visitor.histogram(series.labels, this.upperBounds, series.counts, series.sum, series.count, series.created.ms, series.exemplars);
   }
 
   /** Back to no observation, created now; the buckets' exemplars with them. */

@@ -1,6 +1,7 @@
 import type { MetricsRegistry } from '../client/registry.js';
 import { MetricOptionsError } from '../errors.js';
 import { DEFAULT_BUCKETS } from './buckets.js';
+import type { SeriesVisitor } from './exposed-series.js';
 import { MetricFamily, type FamilyOptions, type PublishedMetric, type PublishedValue } from './family.js';
 import { NativeHistogramSeries, nativeShapeOf, type NativeHistogramOptions, type NativeHistogramSettings, type NativeHistogramSnapshot } from './native-histogram.js';
 import { registerMetric, type MetricShape } from './registration.js';
@@ -65,6 +66,10 @@ export class NativeHistogramFamily extends MetricFamily<NativeHistogramSeries> {
     count.createdMs = series.createdMs;
     into.push(count);
     this.snapshots?.push(series.snapshot());
+  }
+
+  protected expose(series: NativeHistogramSeries, visitor: SeriesVisitor): void {
+    visitor.histogram(series.labels, this.settings.upperBounds, series.classicCounts, series.sum, series.count, series.createdMs, series.exemplars, series.snapshot());
   }
 
   protected zero(series: NativeHistogramSeries): void {

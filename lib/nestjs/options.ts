@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { globalRegistry, isRegistry } from '../client/bridge.js';
 import type { MetricsRegistry } from '../client/registry.js';
 import { EndpointOptionsError } from '../errors.js';
-import { createScrapeResponder, type MetricsEndpointOptions, type ScrapeResponder } from '../exposition/scrape.js';
+import { createScrapeResponder, ENDPOINT_OPTIONS, type MetricsEndpointOptions, type ScrapeResponder } from '../exposition/scrape.js';
 import { HttpMetricsOptionsError } from '../http-metrics/errors.js';
 import { COMMON_HTTP_METRICS_OPTIONS, resolveCommonOptions, type CommonHttpMetricsOptions, type HttpLabelOptions, type ResolvedCommonOptions } from '../http-metrics/options.js';
 import type { LabelValue } from '../metrics/series.js';
@@ -76,7 +76,6 @@ export interface ModuleHttpSetup {
 const LITERAL_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 
 const MODULE_OPTIONS = ['defaultMetrics', 'httpMetrics', 'port', 'host', 'globalPrefix'];
-const ENDPOINT_OPTIONS = ['registry', 'path', 'compression', 'maxConcurrentScrapes', 'timeoutSeconds', 'onError', 'selfMetrics', 'cluster', 'basicAuth', 'bearerToken'];
 /** The HTTP metrics options of the other adapters, less the two the module sets itself, plus skip. */
 const HTTP_OPTIONS = [...COMMON_HTTP_METRICS_OPTIONS.filter((option) => option !== 'registry' && option !== 'metricsPath'), 'skip'];
 

@@ -8,7 +8,7 @@ import { Registry } from '../support/prometheus-client.js';
 import { Counted, metricsHandler } from '../../lib';
 import { fastifyMetrics } from '../../lib/exposition/fastify';
 import { koaMetrics } from '../../lib/exposition/koa';
-import { fetchUrl, PROMETHEUS_ACCEPT, sampleLines } from './http-client';
+import { fetchUrl, PROMETHEUS_ACCEPT, sampleLines, withCreatedChecked } from './http-client';
 
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -34,7 +34,12 @@ async function expectTheSharedBehaviour(url: string): Promise<void> {
   const openMetrics = await fetchUrl(url, { headers: { Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip' } });
   expect(openMetrics.headers['content-type']).toBe(OPENMETRICS);
   expect(openMetrics.headers['content-encoding']).toBe('gzip');
-  expect(sampleLines(openMetrics.text, 'method_calls')).toEqual(CALL_LINES);
+  expect(withCreatedChecked(sampleLines(openMetrics.text, 'method_calls'))).toEqual([
+    CALL_LINES[0],
+    'method_calls_created{class="Kennel",method="feed",result="ok"} <created>',
+    CALL_LINES[1],
+    'method_calls_created{class="Kennel",method="feed",result="error"} <created>',
+  ]);
   expect(openMetrics.text.endsWith('\n# EOF\n')).toBe(true);
 
   // (filtered: the self-metrics in a full body change from one request to the next)

@@ -3,7 +3,7 @@ import { Counted, exposeMetrics, metricsHandler, type ExposedMetrics, type Expos
 import { EndpointOptionsError } from '../../lib/errors';
 import { koaMetrics } from '../../lib/exposition/koa';
 import { resetWarnings } from '../../lib/log';
-import { fetchUrl, PROMETHEUS_ACCEPT, sampleLines } from './http-client';
+import { fetchUrl, PROMETHEUS_ACCEPT, sampleLines, withCreatedChecked } from './http-client';
 
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -148,9 +148,11 @@ describe('the /metrics endpoint (issue 5 §1)', () => {
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe(contentType);
       if (contentType === OPENMETRICS) {
-        expect(sampleLines(response.text, 'method_calls')).toEqual([
+        expect(withCreatedChecked(sampleLines(response.text, 'method_calls'))).toEqual([
           'method_calls_total{class="Orchard",method="pick",result="ok"} 1',
+          'method_calls_created{class="Orchard",method="pick",result="ok"} <created>',
           'method_calls_total{class="Orchard",method="pick",result="error"} 0',
+          'method_calls_created{class="Orchard",method="pick",result="error"} <created>',
         ]);
         expect(response.text.endsWith('\n# EOF\n')).toBe(true);
       } else {
@@ -387,7 +389,7 @@ describe('the /metrics endpoint (issue 5 §1)', () => {
 
   test('bad options are refused when the endpoint is created, with the fix', async () => {
     await expect(exposeMetrics(0, { host: '127.0.0.1', path: 'metrics' })).rejects.toThrow(
-      `metricsHandler(): path "metrics" must start with "/". Pass { path: '/metrics' }.`,
+      `exposeMetrics(): path "metrics" is not an absolute path (it must start with "/"). Pass { path: '/metrics' }.`,
     );
     await expect(exposeMetrics(0, { host: '127.0.0.1', maxConcurrentScrapes: 0 })).rejects.toThrow('maxConcurrentScrapes 0 must be a whole number of at least 1');
     await expect(exposeMetrics(0, { host: '127.0.0.1', timeoutSeconds: -1 })).rejects.toThrow('timeoutSeconds -1 must be a number above 0');

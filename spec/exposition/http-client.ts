@@ -53,6 +53,23 @@ export function sampleLines(text: string, prefix: string): string[] {
   return text.split('\n').filter((line) => line.startsWith(prefix) && !line.startsWith('#'));
 }
 
+/** When this spec file's module was loaded: every series a spec creates was created after it. */
+const LOADED_AT_SECONDS = Date.now() / 1000;
+
+/**
+ * `lines` with each `_created` sample's value checked (a time of this run, in seconds, not in
+ * the future) and written as `<created>`, so a spec can list the lines exactly.
+ */
+export function withCreatedChecked(lines: string[]): string[] {
+  return lines.map((line) => {
+    const match = /^(\w+_created(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match === null) return line;
+    const seconds = Number(match[2]);
+    if (!(seconds >= Math.floor(LOADED_AT_SECONDS) - 1 && seconds <= Date.now() / 1000 + 1)) return `${match[1]} ${match[2]} (not a time of this run)`;
+    return `${match[1]} <created>`;
+  });
+}
+
 /** `promtool check metrics` on a text-format exposition: exit code and what it printed. */
 export function promtoolCheckMetrics(text: string): { status: number | null; output: string } {
   const result = spawnSync(requireBinary('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 20_000 });

@@ -7,7 +7,7 @@ import { PROTOBUF_CONTENT_TYPE } from '../../lib/exposition/negotiate';
 import type { MetricsRegistry } from '../../lib/client/registry';
 import { collectRegistry } from '../../lib/exposition/collect';
 import { encodeCollection, spansOf } from '../../lib/exposition/protobuf/encode';
-import type { SkipReason } from '../../lib/exposition/render';
+import type { SkipReason } from '../../lib/exposition/skips';
 import { declareFamily } from '../../lib/metrics/declare';
 import { DEFAULT_ZERO_THRESHOLD } from '../../lib/metrics/native-histogram';
 import { declareNativeHistogram } from '../../lib/metrics/native-histogram-family';
@@ -26,6 +26,10 @@ beforeEach(() => {
   clock = jest.spyOn(Date, 'now').mockReturnValue(NOW_MS);
 });
 afterEach(() => clock.mockRestore());
+
+
+/** The created time of every series made in these specs: the clock is held at 1700000000.5 s. */
+const CREATED = { seconds: 1_700_000_000, nanos: 500_000_000 };
 
 describe('the protobuf exposition, read back with protobufjs against client_model metrics.proto', () => {
   test('every kind the client and the library expose, with default labels and exemplars', async () => {
@@ -152,9 +156,9 @@ describe('the protobuf exposition, read back with protobufjs against client_mode
     declareFamily({ ...common, kind: 'summary', name: 'call_summary_seconds', help: 'Call', summary: { percentiles: [0.9] } }).seriesFor({ class: 'A' }).observe(0.25);
     const families = await encoded(registry);
     expect(families.map(({ name, metric }) => [name, metric])).toEqual([
-      ['calls_total', [{ label: [{ name: 'class', value: 'A' }], counter: { value: 2 } }]],
-      ['call_seconds', [{ label: [{ name: 'class', value: 'A' }], histogram: { sampleCount: 1, sampleSum: 0.25, bucket: [{ cumulativeCount: 1, upperBound: 0.5 }] } }]],
-      ['call_summary_seconds', [{ label: [{ name: 'class', value: 'A' }], summary: { sampleCount: 1, sampleSum: 0.25, quantile: [{ quantile: 0.9, value: 0.25 }] } }]],
+      ['calls_total', [{ label: [{ name: 'class', value: 'A' }], counter: { value: 2, createdTimestamp: CREATED } }]],
+      ['call_seconds', [{ label: [{ name: 'class', value: 'A' }], histogram: { sampleCount: 1, sampleSum: 0.25, bucket: [{ cumulativeCount: 1, upperBound: 0.5 }], createdTimestamp: CREATED } }]],
+      ['call_summary_seconds', [{ label: [{ name: 'class', value: 'A' }], summary: { sampleCount: 1, sampleSum: 0.25, quantile: [{ quantile: 0.9, value: 0.25 }], createdTimestamp: CREATED } }]],
     ]);
   });
 
@@ -202,7 +206,7 @@ describe('the protobuf exposition, read back with protobufjs against client_mode
     }
     expect(families.map((family) => [family.name, family.metric])).toEqual([
       ['broken', [{ label: [{ name: 'ok', value: 'yes' }], gauge: { value: 1 } }]],
-      ['grind_seconds', [{ histogram: { sampleCount: 0, sampleSum: 0, bucket: [{ cumulativeCount: 0, upperBound: 1 }] } }]],
+      ['grind_seconds', [{ histogram: { sampleCount: 0, sampleSum: 0, bucket: [{ cumulativeCount: 0, upperBound: 1 }], createdTimestamp: CREATED } }]],
       ['sacks_total', [{ counter: { value: 3 } }]],
     ]);
     expect(reasons.sort()).toEqual(['invalid_exemplar', 'invalid_sample', 'name_clash']);

@@ -2,7 +2,7 @@ import { CLIENT_DEFAULT_METRIC_FINDINGS, CLIENT_DEFAULT_METRIC_LINES, collectDef
 import { Counted, CountExceptions, InProgress, LastCalled, Timed } from '../../lib';
 import { renderMetrics } from '../../lib/exposition/render';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../../lib/exposition/negotiate';
-import { promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines } from './http-client';
+import { promtoolCheckMetrics, promtoolParseOpenMetrics, sampleLines, withCreatedChecked } from './http-client';
 
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
 
@@ -122,11 +122,16 @@ describe('renderMetrics', () => {
     expect(sampleLines(text, 'method_in_progress')).toEqual(['method_in_progress{class="TreeService",method="countTrees"} 0']);
     const openMetrics = (await renderMetrics({ registry, accept: OPENMETRICS })).body;
     expect(openMetrics).toContain('# TYPE method_calls counter\n');
-    expect(sampleLines(openMetrics, 'method_calls')).toEqual([
+    expect(withCreatedChecked(sampleLines(openMetrics, 'method_calls'))).toEqual([
       'method_calls_total{class="TreeService",method="countTrees",result="ok"} 1',
+      'method_calls_created{class="TreeService",method="countTrees",result="ok"} <created>',
       'method_calls_total{class="TreeService",method="countTrees",result="error"} 1',
+      'method_calls_created{class="TreeService",method="countTrees",result="error"} <created>',
     ]);
-    expect(sampleLines(openMetrics, 'method_exceptions')).toEqual(['method_exceptions_total{class="TreeService",method="countTrees",error="RangeError"} 1']);
+    expect(withCreatedChecked(sampleLines(openMetrics, 'method_exceptions'))).toEqual([
+      'method_exceptions_total{class="TreeService",method="countTrees",error="RangeError"} 1',
+      'method_exceptions_created{class="TreeService",method="countTrees",error="RangeError"} <created>',
+    ]);
     expect(sampleLines(openMetrics, 'method_duration_seconds_count')).toEqual([
       'method_duration_seconds_count{class="TreeService",method="countTrees",result="ok"} 1',
       'method_duration_seconds_count{class="TreeService",method="countTrees",result="error"} 1',

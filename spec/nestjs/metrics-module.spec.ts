@@ -196,7 +196,7 @@ describe.each(nodeBinaries())('bad options throw at setup, naming MetricsModule.
       'httpMetrics prefix not a string':
         `HttpMetricsOptionsError: MetricsModule.forRoot({ httpMetrics }): option "prefix": prefix must be a string, got the number 3. Pass e.g. { prefix: 'myapp_' }`,
       'path not absolute':
-        `EndpointOptionsError: MetricsModule.forRoot(): path "metrics" must start with "/". Pass { path: '/metrics' }.`,
+        `EndpointOptionsError: MetricsModule.forRoot(): path "metrics" is not an absolute path (it must start with "/"). Pass { path: '/metrics' }.`,
       'path a pattern':
         `EndpointOptionsError: MetricsModule.forRoot(): path "/metrics/:format" is not a plain path (letters, digits and / . _ ~ -). Pass { path: '/metrics' }.`,
       'port out of range':
@@ -218,7 +218,7 @@ describe.each(nodeBinaries())('bad options throw at setup, naming MetricsModule.
       'async: inject not an array':
         'EndpointOptionsError: MetricsModule.forRootAsync(): inject must be an array of providers. Pass { imports: [ConfigModule], inject: [ConfigService], useFactory: (config) => ({ ... }) }.',
       'async factory: path not absolute':
-        `EndpointOptionsError: MetricsModule.forRootAsync(): path "metrics" must start with "/". Pass { path: '/metrics' }.`,
+        `EndpointOptionsError: MetricsModule.forRootAsync(): path "metrics" is not an absolute path (it must start with "/"). Pass { path: '/metrics' }.`,
       'async factory: unknown option':
         'EndpointOptionsError: MetricsModule.forRootAsync(): unknown option "httpMetric" (did you mean "httpMetrics"?). Rename it to "httpMetrics"',
     });

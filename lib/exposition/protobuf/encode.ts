@@ -7,7 +7,10 @@
  */
 import type { NativeHistogramSnapshot } from '../../metrics/native-histogram.js';
 import type { CollectedMetric, CollectedSample, Collection } from '../collect.js';
-import { describe, labelsOf, skipped, validExemplar, writableFamilies, type OnSkipped } from '../render.js';
+import { labelsOf, writableFamilies } from '../render.js';
+import { describe, skipped, validExemplar, type OnSkipped } from '../skips.js';
+import type { SeriesSnapshot } from '../series-snapshot.js';
+import { sampledFamily } from '../snapshot-samples.js';
 import { ProtobufWriter } from './writer.js';
 
 // metrics.proto's field numbers, message by message.
@@ -48,20 +51,128 @@ type Labels = Record<string, string | number | undefined>;
 export function encodeCollection(collection: Collection, onSkipped?: OnSkipped): Buffer {
   const writer = new ProtobufWriter();
   const context: Context = { writer, defaultLabels: collection.defaultLabels, hasDefaultLabels: Object.keys(collection.defaultLabels).length > 0, onSkipped };
-  for (const metric of writableFamilies(collection, onSkipped)) {
+  const defaults = defaultLabelBytes(collection.defaultLabels);
+  for (const written of writableFamilies(collection, onSkipped)) {
+    const direct = written.series !== undefined && writesDirectly(written.series, written.type, collection.defaultLabels);
+    const metric = direct ? written : sampledFamily(written);
     // A family without samples says nothing (Prometheus skips it): left out, as the Go client's registry does.
-    if ((metric.values ?? []).length === 0) continue;
+    if ((direct ? metric.series!.labels : (metric.values ?? [])).length === 0) continue;
     writer.beginDelimited();
     writer.string(FAMILY.name, metric.name);
     writer.string(FAMILY.help, metric.help);
     const type = TYPES[metric.type] ?? UNTYPED;
     writer.uint(FAMILY.type, type);
-    if (metric.type === 'histogram') writeHistograms(context, metric);
+    if (direct && metric.type === 'histogram') writeHistogramSnapshot(context, metric, metric.series!, defaults);
+    else if (direct) writeScalarSnapshot(context, metric, metric.series!, type === TYPES.counter ? METRIC.counter : METRIC.gauge, defaults);
+    else if (metric.type === 'histogram') writeHistograms(context, metric);
     else if (metric.type === 'summary') writeSummaries(context, metric);
     else writeScalars(context, metric, type);
     writer.end();
   }
   return writer.finish();
+}
+
+/** Each default label's LabelPair field, encoded once per scrape. */
+interface DefaultLabelBytes {
+  names: readonly string[];
+  bytes: readonly Buffer[];
+}
+
+function defaultLabelBytes(defaultLabels: Labels): DefaultLabelBytes {
+  const names: string[] = [];
+  const bytes: Buffer[] = [];
+  for (const name in defaultLabels) {
+    const value = defaultLabels[name];
+    if (value === undefined) continue;
+    names.push(name);
+    bytes.push(encodedLabels({ [name]: value }));
+  }
+  return { names, bytes };
+}
+
+/** Whether the snapshot writers below give the bytes the sample path would (not with a series or default label named `le`). */
+function writesDirectly(snapshot: SeriesSnapshot, type: string, defaultLabels: Labels): boolean {
+  if (type !== 'histogram') return true;
+  return !Object.prototype.hasOwnProperty.call(defaultLabels, 'le') && snapshot.labels.every((labels) => !Object.prototype.hasOwnProperty.call(labels, 'le'));
+}
+
+/**
+ * The LabelPair fields of a series' own labels, by its label object: never mutated once
+ * handed out (see exposed-series.ts), so encoded on its first scrape and copied by the next.
+ */
+const seriesLabelBytes = new WeakMap<object, Buffer>();
+
+/** A series' labels as the sample path writes them: the default labels it does not set, then its own. */
+function writeSeriesLabels(writer: ProtobufWriter, labels: Readonly<Record<string, string>>, defaults: DefaultLabelBytes): void {
+  for (let index = 0; index < defaults.names.length; index++) {
+    if (!Object.prototype.hasOwnProperty.call(labels, defaults.names[index])) writer.raw(defaults.bytes[index]);
+  }
+  let own = seriesLabelBytes.get(labels);
+  if (own === undefined) {
+    own = encodedLabels(labels);
+    seriesLabelBytes.set(labels, own);
+  }
+  writer.raw(own);
+}
+
+function encodedLabels(labels: Labels): Buffer {
+  const writer = new ProtobufWriter(128);
+  writeLabels(writer, labels);
+  return writer.finish();
+}
+
+/** Counters and gauges read as a snapshot: one Metric per series (a counter's with its exemplar and created timestamp). */
+function writeScalarSnapshot(context: Context, metric: CollectedMetric, snapshot: SeriesSnapshot, field: number, defaults: DefaultLabelBytes): void {
+  const { writer } = context;
+  const { labels, numbers, createdMs, exemplars } = snapshot;
+  for (let index = 0; index < labels.length; index++) {
+    writer.begin(FAMILY.metric);
+    writeSeriesLabels(writer, labels[index], defaults);
+    writer.begin(field);
+    writer.double(VALUE, numbers[index]);
+    if (field === METRIC.counter) {
+      const exemplar = exemplars?.[index];
+      if (exemplar !== undefined) writeExemplar(context, COUNTER.exemplar, exemplar, metric.name);
+      if (createdMs !== undefined) writeCreated(writer, COUNTER.createdTimestamp, createdMs[index]);
+    }
+    writer.end();
+    writer.end();
+  }
+}
+
+/**
+ * Histograms read as a snapshot: one Metric per series, its finite buckets (+Inf is implied by
+ * the count, written only to carry an exemplar), its created timestamp, native buckets added.
+ */
+function writeHistogramSnapshot(context: Context, metric: CollectedMetric, snapshot: SeriesSnapshot, defaults: DefaultLabelBytes): void {
+  const { writer } = context;
+  const { labels, numbers, upperBounds, createdMs, exemplars, native } = snapshot;
+  const stride = upperBounds.length + 2;
+  const buckets = upperBounds.length + 1;
+  for (let index = 0; index < labels.length; index++) {
+    const base = index * stride;
+    const count = numbers[base + stride - 1];
+    writer.begin(FAMILY.metric);
+    writeSeriesLabels(writer, labels[index], defaults);
+    writer.begin(METRIC.histogram);
+    writeCount(writer, HISTOGRAM.sampleCount, HISTOGRAM.sampleCountFloat, count);
+    writer.double(HISTOGRAM.sampleSum, numbers[base + stride - 2]);
+    for (let slot = 0; slot < buckets; slot++) {
+      const exemplar = exemplars?.[index * buckets + slot];
+      const infinite = slot === buckets - 1;
+      if (infinite && exemplar === undefined) continue;
+      writer.begin(HISTOGRAM.bucket);
+      writeCount(writer, BUCKET.cumulativeCount, BUCKET.cumulativeCountFloat, infinite ? count : numbers[base + slot]);
+      writer.double(BUCKET.upperBound, infinite ? Infinity : upperBounds[slot]);
+      if (exemplar !== undefined) writeExemplar(context, BUCKET.exemplar, exemplar, metric.name);
+      writer.end();
+    }
+    if (createdMs !== undefined) writeCreated(writer, HISTOGRAM.createdTimestamp, createdMs[index]);
+    const nativeSeries = native?.[index];
+    if (nativeSeries !== undefined) writeNative(writer, nativeSeries);
+    writer.end();
+    writer.end();
+  }
 }
 
 interface Context {

@@ -56,6 +56,13 @@ export class ProtobufWriter {
     this.length += this.buffer.write(value, this.length, 'utf8');
   }
 
+  /** Bytes encoded before (fields of the message open now), copied as they are. */
+  raw(bytes: Buffer): void {
+    this.ensure(bytes.length);
+    bytes.copy(this.buffer, this.length);
+    this.length += bytes.length;
+  }
+
   /** Opens a nested message in `field`; every `begin` is closed by one `end`. */
   begin(field: number): void {
     this.ensure(6);
