@@ -48,6 +48,8 @@ export function nativeShapeOf(options: NativeHistogramOptions | undefined, mode:
 
 // The IEEE 754 parts of a double, read without allocating: one scratch double seen as two words.
 const scratch = new Float64Array(1);
+/** The observation being recorded, passed between the hot path's methods unboxed (see bucketIndexOfScratch). */
+const observed = new Float64Array(1);
 const words = new Uint32Array(scratch.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HIGH = LITTLE_ENDIAN ? 1 : 0;
@@ -76,8 +78,18 @@ for (let schema = 1; schema <= NATIVE_SCHEMA_MAX; schema++) {
  * Hot path: arithmetic on two words and, above schema 0, a binary search of at most 8 steps.
  */
 export function bucketIndex(magnitude: number, schema: number): number {
-  if (magnitude === Infinity) return 1024 * 2 ** schema + 1;
   scratch[0] = magnitude;
+  return bucketIndexOfScratch(schema);
+}
+
+/**
+ * `bucketIndex` of the magnitude the caller wrote into `scratch[0]`. The hot path passes its
+ * double this way: a double handed to a call V8 does not inline is boxed into a fresh 16-byte
+ * heap number, one per observation; written into a Float64Array it stays a plain double.
+ */
+function bucketIndexOfScratch(schema: number): number {
+  const magnitude = scratch[0];
+  if (magnitude === Infinity) return 1024 * 2 ** schema + 1;
   let high = words[HIGH];
   let biasedExponent = (high >>> 20) & 0x7ff;
   if (biasedExponent === 0) {
@@ -284,27 +296,34 @@ export class NativeHistogramSeries implements ObservedSeries {
     this.classicCounts = new Float64Array(settings.upperBounds.length === 0 ? 0 : settings.upperBounds.length + 1);
   }
 
+  // The entry points are small enough for V8 to inline into the caller: they hand the value to
+  // the rest through `observed` (see bucketIndexOfScratch), so no observation allocates.
+
   /** Adds one observation. NaN is counted (and makes the sum NaN) but lands in no bucket, as in the Go client. */
   observe(value: number): void {
-    this.tally(value);
+    observed[0] = value;
+    this.tally();
   }
 
   /** `observe`, and the exemplar of the classic bucket it falls in (with 'native', the +Inf one) when that one is due. */
   observeSampled(value: number): void {
-    const slot = this.tally(value);
+    observed[0] = value;
+    const slot = this.tally();
     const exemplars = this.exemplars ?? this.exemplarSlots();
     if (exemplars[slot].tick !== ticks.now) exemplars[slot] = takeExemplar(exemplars[slot], value);
   }
 
   /** `observe`, with these trace IDs (read when the work began) as the exemplar of its classic bucket. */
   observeWithExemplar(value: number, trace: TraceExemplarLabels): void {
-    const slot = this.tally(value);
+    observed[0] = value;
+    const slot = this.tally();
     const exemplars = this.exemplars ?? this.exemplarSlots();
     exemplars[slot] = keepExemplar(exemplars[slot], trace, value);
   }
 
-  /** Counts one observation; returns its classic bucket's slot (0, the +Inf one, with 'native'). */
-  private tally(value: number): number {
+  /** Counts the observation in `observed[0]`; returns its classic bucket's slot (0, the +Inf one, with 'native'). */
+  private tally(): number {
+    const value = observed[0];
     this.count++;
     this.sum += value;
     const upperBounds = this.upperBounds;
@@ -314,8 +333,8 @@ export class NativeHistogramSeries implements ObservedSeries {
       while (slot < last && !(value <= upperBounds[slot])) slot++;
       this.classicCounts[slot]++;
     }
-    if (value > this.zeroThreshold) this.record(this.positive, value);
-    else if (value < -this.zeroThreshold) this.record(this.negative, -value);
+    if (value > this.zeroThreshold) this.record(this.positive, false);
+    else if (value < -this.zeroThreshold) this.record(this.negative, true);
     else if (value === value) this.zeroCount++;
     return slot;
   }
@@ -353,8 +372,14 @@ export class NativeHistogramSeries implements ObservedSeries {
     };
   }
 
-  private record(side: SparseBuckets, magnitude: number): void {
-    while (!side.increment(bucketIndex(magnitude, this.schema))) this.halveResolution();
+  /** Counts `observed[0]` (negated for the negative side) in its bucket of `side`. */
+  private record(side: SparseBuckets, negate: boolean): void {
+    const magnitude = negate ? -observed[0] : observed[0];
+    for (;;) {
+      scratch[0] = magnitude;
+      if (side.increment(bucketIndexOfScratch(this.schema))) break;
+      this.halveResolution();
+    }
     while (this.positive.populated + this.negative.populated > this.maxBuckets && this.schema > NATIVE_SCHEMA_MIN) this.halveResolution();
   }
 
