@@ -143,6 +143,7 @@ describe('npm run bench:methods, once with tiny iteration counts', () => {
     'hand-written: last called (child `setToCurrentTime()`)',
     'hand-written: all five signals',
     ...['@Counted', '@Timed', '@InProgress', '@CountExceptions', '@LastCalled', 'all five stacked'].map((d) => `ours: ${d}, default metrics`),
+    'ours: `@Timed({ nativeHistogram: true })`, default metrics',
     ...['@Counted', '@Timed', '@InProgress', '@CountExceptions', '@LastCalled', 'all five stacked'].map((d) => `ours: ${d}, named + static label`),
     'hand-written: count with a label from the argument (`inc({ region })`)',
     'ours: @Counted with a label computed from the argument',
