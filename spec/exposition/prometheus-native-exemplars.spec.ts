@@ -12,27 +12,20 @@
  * decorated method itself. Exemplars are sampled (at most one per series and bucket per
  * interval), so each traced call waits for the next tick, and for Prometheus to have stored it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { Registry } from '../support/prometheus-client.js';
-import { configureExemplars, Counted, metricsHandler, Timed } from '../../lib';
+import { configureExemplars, Counted, Timed } from '../../lib';
 import type { MetricsRegistry } from '../../lib/client/registry';
 import { metricIn } from '../../lib/client/bridge';
 import { exemplarTicks } from '../../lib/exemplars/sampling-clock';
 import { OPENMETRICS_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE } from '../../lib/exposition/negotiate';
 import type { CounterFamily } from '../../lib/metrics/counter-family';
 import { bucketIndex, bucketUpperBound } from '../../lib/metrics/native-histogram';
-import { requireBinary } from '../support/binaries.js';
 import { parseWithPython, promtoolCheck } from '../support/consumers';
 import { fetchUrl, PROMETHEUS_ACCEPT, PROMETHEUS_PROTOBUF_ACCEPT, promtoolParseOpenMetrics } from './http-client';
-import { freePort, stopChild } from './processes';
+import { startNativePrometheus, type NativePrometheus } from './native-prometheus';
 import { decodeFamilies } from './protobuf-decode';
 
 jest.setTimeout(150_000);
@@ -46,63 +39,28 @@ const TRACED_CALLS = 3;
 const SCHEMA = 3;
 const CALLS = FAST_CALLS + SLOW_CALLS + TRACED_CALLS;
 
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
 interface ExemplarSeries {
   seriesLabels: Record<string, string>;
   exemplars: { labels: Record<string, string>; value: string; timestamp: number }[];
 }
 
-let directory: string | undefined;
-let prometheus: ChildProcess | undefined;
-let prometheusUrl: string;
-let logs = '';
-const servers: Server[] = [];
-let appUrl: string;
-const protobufScrapes: { accept: string | undefined; contentType: string }[] = [];
+let lab: NativePrometheus | undefined;
 /** The spans the traced calls ran in: their trace and span IDs. */
 const spans: { trace_id: string; span_id: string }[] = [];
 let callsCreatedMs: number;
 const startedAtSeconds = Date.now() / 1000 - 60;
 const contextManager = new AsyncLocalStorageContextManager();
 
-async function query(expr: string): Promise<Sample[]> {
-  const response = await fetchUrl(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const answer = JSON.parse(response.text) as { status: string; error?: string; data: { result: Sample[] } };
-  if (answer.status !== 'success') throw new Error(`${expr}: ${answer.error}`);
-  return answer.data.result;
-}
-
-async function values(expr: string): Promise<number[]> {
-  return (await query(expr)).map((sample) => Number(sample.value[1]));
-}
+const query = (expr: string) => lab!.query(expr);
+const values = (expr: string) => lab!.values(expr);
+const waitFor = <T>(what: string, limitMs: number, probe: () => Promise<T | undefined> | T | undefined) => lab!.waitFor(what, limitMs, probe);
 
 async function exemplars(expr: string): Promise<ExemplarSeries[]> {
   const range = `start=${startedAtSeconds}&end=${Date.now() / 1000 + 60}`;
-  const response = await fetchUrl(`${prometheusUrl}/api/v1/query_exemplars?query=${encodeURIComponent(expr)}&${range}`);
+  const response = await fetchUrl(`${lab!.prometheusUrl}/api/v1/query_exemplars?query=${encodeURIComponent(expr)}&${range}`);
   const answer = JSON.parse(response.text) as { status: string; error?: string; data: ExemplarSeries[] };
   if (answer.status !== 'success') throw new Error(`${expr}: ${answer.error}`);
   return answer.data;
-}
-
-/** Polls `probe` every 100 ms until it gives a value; fails after `limitMs` naming `what`, with Prometheus' log. */
-async function waitFor<T>(what: string, limitMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  while (Date.now() < deadline) {
-    const value = await Promise.resolve(probe()).catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}\n${logs}`);
-}
-
-async function listen(server: Server): Promise<string> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** The trace IDs among the exemplars Prometheus returns for `expr`, with each one's span ID and value. */
@@ -111,11 +69,9 @@ async function storedExemplars(expr: string): Promise<{ trace_id: string; span_i
 }
 
 beforeAll(async () => {
-  const binary = requireBinary('prometheus');
   context.setGlobalContextManager(contextManager.enable());
   trace.setGlobalTracerProvider(new TracerProvider({}));
   configureExemplars({ intervalSeconds: 0.2 });
-  directory = mkdtempSync(join(tmpdir(), 'prom-decorators-exemplars-'));
   const registry = new Registry();
 
   // performance.now() moved by the method itself: each call lasts exactly what it is asked to.
@@ -131,52 +87,7 @@ beforeAll(async () => {
   const checkout = new Checkout();
   callsCreatedMs = (metricIn(registry as unknown as MetricsRegistry, 'checkout_calls_total') as CounterFamily).seriesFor({}).created.ms;
 
-  const handler = metricsHandler({ registry });
-  const protobufTarget = await listen(
-    createServer((request, response) => {
-      response.on('finish', () => protobufScrapes.push({ accept: request.headers.accept, contentType: String(response.getHeader('content-type')) }));
-      handler(request, response);
-    }),
-  );
-  // The same registry, asked as a Prometheus without native histograms asks: OpenMetrics first.
-  const openMetricsTarget = await listen(
-    createServer((request, response) => {
-      request.headers.accept = PROMETHEUS_ACCEPT;
-      handler(request, response);
-    }),
-  );
-  appUrl = `http://${protobufTarget}/metrics`;
-
-  const port = await freePort();
-  prometheusUrl = `http://127.0.0.1:${port}`;
-  writeFileSync(
-    join(directory, 'prometheus.yml'),
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  scrape_timeout: 1s',
-      'scrape_configs:',
-      '  - job_name: protobuf',
-      `    static_configs: [{ targets: ['${protobufTarget}'] }]`,
-      '  - job_name: openmetrics',
-      `    static_configs: [{ targets: ['${openMetricsTarget}'] }]`,
-      '',
-    ].join('\n'),
-  );
-  mkdirSync(join(directory, 'data'));
-  prometheus = spawn(
-    binary,
-    [
-      `--config.file=${join(directory, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(directory, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--enable-feature=native-histograms,exemplar-storage',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  prometheus.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  prometheus.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+  lab = await startNativePrometheus(registry, 'prom-decorators-exemplars-');
   try {
     await waitFor('both jobs to be scraped', 30_000, async () => ((await values('up')).join() === '1,1' ? true : undefined));
     // Seen at zero first, so the rate below has a starting point.
@@ -215,12 +126,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await stopChild(prometheus);
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+  await lab?.stop();
   configureExemplars({ intervalSeconds: 1 });
   trace.disable();
   context.disable();
@@ -228,9 +134,9 @@ afterAll(async () => {
 
 describe('decorated methods scraped by the real Prometheus 2.42, native histograms and exemplars on', () => {
   test('Prometheus asks for protobuf first and gets it; every scrape succeeds and Prometheus logs nothing', async () => {
-    expect(protobufScrapes.length).toBeGreaterThanOrEqual(2);
-    for (const scrape of protobufScrapes) expect(scrape).toEqual({ accept: PROMETHEUS_PROTOBUF_ACCEPT, contentType: PROTOBUF_CONTENT_TYPE });
-    expect([(await values('up')).sort(), logs]).toEqual([[1, 1], '']);
+    expect(lab!.protobufScrapes.length).toBeGreaterThanOrEqual(2);
+    for (const scrape of lab!.protobufScrapes) expect(scrape).toEqual({ accept: PROMETHEUS_PROTOBUF_ACCEPT, contentType: PROTOBUF_CONTENT_TYPE });
+    expect([(await values('up')).sort(), lab!.logs()]).toEqual([[1, 1], '']);
   });
 
   test('histogram_quantile(0.95, sum(rate(...[1m]))) over the native histogram of @Timed lands in the bucket of the injected 0.3 s', async () => {
@@ -270,14 +176,14 @@ describe('decorated methods scraped by the real Prometheus 2.42, native histogra
   test('_created of the @Counted counter, read back from Prometheus (OpenMetrics) and from the protobuf answer', async () => {
     expect(await values('checkout_calls_created{job="openmetrics"}')).toEqual([callsCreatedMs / 1000]);
     expect(await values('checkout_calls_total{job="openmetrics"}')).toEqual([CALLS]);
-    const families = decodeFamilies((await fetchUrl(appUrl, { headers: { Accept: PROMETHEUS_PROTOBUF_ACCEPT } })).raw);
+    const families = decodeFamilies((await fetchUrl(lab!.appUrl, { headers: { Accept: PROMETHEUS_PROTOBUF_ACCEPT } })).raw);
     const calls = families.find((family) => family.name === 'checkout_calls_total') as { metric: { counter: { createdTimestamp: unknown } }[] };
     expect(calls.metric[0].counter.createdTimestamp).toEqual({ seconds: Math.floor(callsCreatedMs / 1000), ...(callsCreatedMs % 1000 !== 0 && { nanos: (callsCreatedMs % 1000) * 1e6 }) });
   });
 
   test('the text answer passes promtool check metrics and carries no exemplar nor _created; the OpenMetrics answer parses strictly with them', async () => {
-    const text = await fetchUrl(appUrl, { headers: { Accept: 'text/plain;version=0.0.4' } });
-    const openMetrics = await fetchUrl(appUrl, { headers: { Accept: PROMETHEUS_ACCEPT } });
+    const text = await fetchUrl(lab!.appUrl, { headers: { Accept: 'text/plain;version=0.0.4' } });
+    const openMetrics = await fetchUrl(lab!.appUrl, { headers: { Accept: PROMETHEUS_ACCEPT } });
     expect(String(openMetrics.headers['content-type'])).toBe(OPENMETRICS_CONTENT_TYPE);
     expect(text.text).not.toContain('_created');
     expect(text.text).not.toMatch(/ # \{/);

@@ -9,22 +9,14 @@
  * field) and ingests a protobuf histogram with native buckets as native only, so both are
  * read back through that second job.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Registry } from '../support/prometheus-client.js';
-import { metricsHandler } from '../../lib';
 import type { MetricsRegistry } from '../../lib/client/registry';
 import { OPENMETRICS_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE } from '../../lib/exposition/negotiate';
 import { bucketIndex, bucketUpperBound } from '../../lib/metrics/native-histogram';
 import { declareNativeHistogram } from '../../lib/metrics/native-histogram-family';
-import { requireBinary } from '../support/binaries.js';
 import { parseWithPython, promtoolCheck } from '../support/consumers';
 import { fetchUrl, PROMETHEUS_ACCEPT, PROMETHEUS_PROTOBUF_ACCEPT, promtoolParseOpenMetrics } from './http-client';
-import { freePort, stopChild } from './processes';
+import { startNativePrometheus, type NativePrometheus } from './native-prometheus';
 import { decodeFamilies } from './protobuf-decode';
 
 jest.setTimeout(120_000);
@@ -38,51 +30,13 @@ const SCHEMA = 3;
 /** When the hand-made counter below started counting (our own families stamp their series themselves: see prometheus-native-exemplars.spec.ts). */
 const ORDERS_CREATED_MS = 1_700_000_000_250;
 
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-let directory: string | undefined;
-let prometheus: ChildProcess | undefined;
-let prometheusUrl: string;
-let logs = '';
-const servers: Server[] = [];
-let appUrl: string;
-const protobufScrapes: { accept: string | undefined; contentType: string }[] = [];
+let lab: NativePrometheus | undefined;
 let latencyCreatedMs: number;
-
-async function query(expr: string): Promise<Sample[]> {
-  const response = await fetchUrl(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const answer = JSON.parse(response.text) as { status: string; error?: string; data: { result: Sample[] } };
-  if (answer.status !== 'success') throw new Error(`${expr}: ${answer.error}`);
-  return answer.data.result;
-}
-
-/** Polls `probe` every 200 ms until it gives a value; fails after `limitMs` naming `what`, with Prometheus' log. */
-async function waitFor<T>(what: string, limitMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}\n${logs}`);
-}
-
-async function values(expr: string): Promise<number[]> {
-  return (await query(expr)).map((sample) => Number(sample.value[1]));
-}
-
-async function listen(server: Server): Promise<string> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const query = (expr: string) => lab!.query(expr);
+const values = (expr: string) => lab!.values(expr);
+const waitFor = <T>(what: string, limitMs: number, probe: () => Promise<T | undefined>) => lab!.waitFor(what, limitMs, probe);
 
 beforeAll(async () => {
-  const binary = requireBinary('prometheus');
-  directory = mkdtempSync(join(tmpdir(), 'prom-decorators-native-'));
   const registry = new Registry();
   const shared = registry as unknown as MetricsRegistry;
   const latency = declareNativeHistogram({
@@ -101,52 +55,7 @@ beforeAll(async () => {
   const ordersMetric = { name: 'orders_total', help: 'Orders.', type: 'counter', aggregator: 'sum' };
   registry.registerMetric({ ...ordersMetric, get: () => ({ ...ordersMetric, values: [{ labels: {}, value: orders, createdMs: ORDERS_CREATED_MS }] }) } as never);
 
-  const handler = metricsHandler({ registry });
-  const protobufTarget = await listen(
-    createServer((request, response) => {
-      response.on('finish', () => protobufScrapes.push({ accept: request.headers.accept, contentType: String(response.getHeader('content-type')) }));
-      handler(request, response);
-    }),
-  );
-  // The same registry, asked as a Prometheus without native histograms asks: OpenMetrics first.
-  const openMetricsTarget = await listen(
-    createServer((request, response) => {
-      request.headers.accept = PROMETHEUS_ACCEPT;
-      handler(request, response);
-    }),
-  );
-  appUrl = `http://${protobufTarget}/metrics`;
-
-  const port = await freePort();
-  prometheusUrl = `http://127.0.0.1:${port}`;
-  writeFileSync(
-    join(directory, 'prometheus.yml'),
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  scrape_timeout: 1s',
-      'scrape_configs:',
-      '  - job_name: protobuf',
-      `    static_configs: [{ targets: ['${protobufTarget}'] }]`,
-      '  - job_name: openmetrics',
-      `    static_configs: [{ targets: ['${openMetricsTarget}'] }]`,
-      '',
-    ].join('\n'),
-  );
-  mkdirSync(join(directory, 'data'));
-  prometheus = spawn(
-    binary,
-    [
-      `--config.file=${join(directory, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(directory, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--enable-feature=native-histograms,exemplar-storage',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  prometheus.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  prometheus.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+  lab = await startNativePrometheus(registry, 'prom-decorators-native-');
   // Both jobs up, and the histogram seen at zero, so the rate below has a starting point.
   await waitFor('both jobs to be scraped', 30_000, async () => ((await values('up')).join() === '1,1' ? true : undefined));
   await waitFor('the native histogram at zero', 10_000, async () => ((await values('histogram_count(checkout_duration_seconds{job="protobuf"})')).join() === '0' ? true : undefined));
@@ -164,19 +73,14 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await stopChild(prometheus);
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-  if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+  await lab?.stop();
 });
 
 describe('native histograms scraped by the real Prometheus 2.42 over protobuf', () => {
   test('Prometheus asks for protobuf first, with the exact Accept header of 2.42, and gets it; every scrape succeeds', async () => {
-    expect(protobufScrapes.length).toBeGreaterThanOrEqual(2);
-    for (const scrape of protobufScrapes) expect(scrape).toEqual({ accept: PROMETHEUS_PROTOBUF_ACCEPT, contentType: PROTOBUF_CONTENT_TYPE });
-    expect([(await values('up')).sort(), logs]).toEqual([[1, 1], '']);
+    expect(lab!.protobufScrapes.length).toBeGreaterThanOrEqual(2);
+    for (const scrape of lab!.protobufScrapes) expect(scrape).toEqual({ accept: PROMETHEUS_PROTOBUF_ACCEPT, contentType: PROTOBUF_CONTENT_TYPE });
+    expect([(await values('up')).sort(), lab!.logs()]).toEqual([[1, 1], '']);
   });
 
   test('histogram_quantile(0.95, sum(rate(...[1m]))) over the native histogram lands in the bucket of the injected 0.3 s', async () => {
@@ -208,7 +112,7 @@ describe('native histograms scraped by the real Prometheus 2.42 over protobuf', 
     expect(await values('orders_created{job="openmetrics"}')).toEqual([ORDERS_CREATED_MS / 1000]);
     expect(await values('orders_total{job="openmetrics"}')).toEqual([7]);
     expect(await values('checkout_duration_seconds_created{job="openmetrics",route="/checkout"}')).toEqual([latencyCreatedMs / 1000]);
-    const answer = await fetchUrl(appUrl, { headers: { Accept: PROMETHEUS_PROTOBUF_ACCEPT } });
+    const answer = await fetchUrl(lab!.appUrl, { headers: { Accept: PROMETHEUS_PROTOBUF_ACCEPT } });
     const families = decodeFamilies(answer.raw);
     const timestampOf = (ms: number) => ({ seconds: Math.floor(ms / 1000), ...(ms % 1000 !== 0 && { nanos: (ms % 1000) * 1e6 }) });
     const orders = families.find((family) => family.name === 'orders_total') as { metric: { counter: { createdTimestamp: unknown } }[] };
@@ -218,8 +122,8 @@ describe('native histograms scraped by the real Prometheus 2.42 over protobuf', 
   });
 
   test('the text and OpenMetrics answers of the same app pass promtool and the Python parsers', async () => {
-    const text = await fetchUrl(appUrl, { headers: { Accept: 'text/plain;version=0.0.4' } });
-    const openMetrics = await fetchUrl(appUrl, { headers: { Accept: PROMETHEUS_ACCEPT } });
+    const text = await fetchUrl(lab!.appUrl, { headers: { Accept: 'text/plain;version=0.0.4' } });
+    const openMetrics = await fetchUrl(lab!.appUrl, { headers: { Accept: PROMETHEUS_ACCEPT } });
     expect(String(openMetrics.headers['content-type'])).toBe(OPENMETRICS_CONTENT_TYPE);
     expect(text.text).not.toContain('_created');
     expect(openMetrics.text).toContain(`\norders_created ${ORDERS_CREATED_MS / 1000}\n`);
